@@ -201,9 +201,7 @@ def _describe_failure(exc: BaseException, cupy: ModuleType | None, step: str) ->
             except Exception:
                 needed = "?"
             if driver == 0:
-                return (
-                    f"no NVIDIA driver found (CuPy built for CUDA {needed} needs one): {exc}"
-                )
+                return f"no NVIDIA driver found (CuPy built for CUDA {needed} needs one): {exc}"
             return (
                 f"CUDA driver too old for this CuPy build: the driver supports CUDA "
                 f"{_cuda_version_text(driver)}, CuPy needs {needed}: {exc}"
@@ -335,7 +333,7 @@ def get_backend(preference: str | None = None) -> Backend:
 
 def _select(choice: str, note: str) -> Backend:
     """Build the backend for a resolved ``choice``; ``note`` says where it came from."""
-    from_env = note.startswith(ENV_VAR)
+    from_env = note == f"{ENV_VAR}={choice}"
     if choice == "numpy":
         return _make_numpy(f"numpy requested ({note})" if from_env else "numpy requested")
     probe = _cupy_probe()
