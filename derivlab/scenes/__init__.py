@@ -1,0 +1,29 @@
+"""One module per scene: declared parameters, a default view and a pure ``compute``.
+
+Scenes import neither Qt nor VisPy, so each can be computed and checked with numpy alone.
+"""
+
+from __future__ import annotations
+
+from .base import Scene, typed_function
+from .drawables import Curve, Label, Markers, Readout, SceneFrame, format_number
+from .secant import SecantScene
+
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene,)
+
+SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
+DEFAULT_SCENE = "secant"
+
+
+def get_scene(name: str) -> Scene:
+    """The scene called ``name``; a KeyError names the scenes there are."""
+    try:
+        return SCENES[name]
+    except KeyError:
+        raise KeyError(f"no scene called '{name}'; scenes: {', '.join(SCENES)}") from None
+
+
+__all__ = [
+    "DEFAULT_SCENE", "SCENES", "Curve", "Label", "Markers", "Readout", "Scene", "SceneFrame",
+    "format_number", "get_scene", "typed_function",
+]

@@ -1,0 +1,462 @@
+"""A VisPy canvas that draws a scene's drawables over a Cartesian plane.
+
+:class:`PlotCanvas` wraps a ``SceneCanvas`` (it does not subclass it): a pan/zoom
+view with a 1-2-5 grid, axes through the origin with labels, a legend, and a
+readout panel. Visuals are created once per drawable key and updated with
+``set_data`` on every frame, never rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from vispy import scene
+from vispy.color import Color
+
+from derivlab.model import View
+from derivlab.scenes.drawables import Curve, Label, Markers, SceneFrame
+
+from .themes import DEFAULT_THEME, Theme, get_theme
+from .ticks import minor_step, nice_step, tick_labels, ticks
+
+DragHandler = Callable[[str, float], None]
+
+# A Label's anchor names the side of the text that touches its point, as seen on screen;
+# VisPy's anchor_y names it in a y-up frame, so top and bottom swap.
+_VISPY_ANCHOR_Y = {"top": "bottom", "bottom": "top", "center": "center", "baseline": "baseline"}
+
+
+def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    r, g, b, _ = Color(color).rgba
+    return (r, g, b, alpha)
+
+
+def _flat(visual) -> None:
+    """Draw in painter's order (by ``order``), blended, with no depth test between flat layers."""
+    visual.set_gl_state("translucent", depth_test=False)
+
+
+def polyline_connect(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (NaN replaced) and a connect mask that leaves gaps where x or y is NaN."""
+    pos = np.column_stack([x, y]).astype(np.float32)
+    valid = np.isfinite(pos).all(axis=1)
+    connect = np.zeros(len(pos), dtype=bool)
+    if len(pos) > 1:
+        connect[:-1] = valid[:-1] & valid[1:]
+    pos[~valid] = 0.0
+    return pos, connect
+
+
+def dash_segments(
+    x: np.ndarray, y: np.ndarray, px_per_x: float, px_per_y: float, dash: float, gap: float
+) -> np.ndarray:
+    """Segment end points that draw the polyline (x, y) dashed, dash and gap given in pixels."""
+    out: list[np.ndarray] = []
+    for i in range(len(x) - 1):
+        p0 = np.array([x[i], y[i]], dtype=np.float64)
+        p1 = np.array([x[i + 1], y[i + 1]], dtype=np.float64)
+        if not (np.isfinite(p0).all() and np.isfinite(p1).all()):
+            continue
+        delta_px = (p1 - p0) * [px_per_x, px_per_y]
+        length_px = float(np.hypot(*delta_px))
+        if length_px == 0:
+            continue
+        period = dash + gap
+        n = min(int(length_px // period) + 1, 20_000)
+        starts = np.arange(n) * period / length_px
+        ends = np.minimum(starts + dash / length_px, 1.0)
+        t = np.column_stack([starts, ends]).ravel()
+        out.append(p0 + t[:, None] * (p1 - p0))
+    if not out:
+        return np.zeros((0, 2), dtype=np.float32)
+    return np.concatenate(out).astype(np.float32)
+
+
+class PlotCanvas:
+    """A plane with pan/zoom, grid, axes, legend and readouts, drawing :class:`SceneFrame` s.
+
+    ``pixel_scale`` multiplies line widths and text sizes (2.0 for a 4K export of a
+    picture designed at 1080p). ``on_view_changed`` hears pans and zooms;
+    ``on_drag`` hears a draggable marker moved to a new x.
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int] = (1280, 720),
+        theme: str = DEFAULT_THEME,
+        show: bool = False,
+        app=None,
+        pixel_scale: float = 1.0,
+        samples: int = 8,
+        parent=None,
+    ):
+        self.theme: Theme = get_theme(theme)
+        self.pixel_scale = float(pixel_scale)
+        self.canvas = scene.SceneCanvas(
+            keys=None,
+            size=size,
+            show=show,
+            app=app,
+            bgcolor=self.theme.background,
+            config={"samples": samples},
+            parent=parent,
+        )
+        self.view = self.canvas.central_widget.add_view()
+        self.view.camera = scene.PanZoomCamera(aspect=None)
+        self._visuals: dict[str, object] = {}
+        self._visual_kinds: dict[str, str] = {}
+        self._frame: SceneFrame | None = None
+        self._drag_key: str | None = None
+        self._drag_parameter: str | None = None
+        self._view_listeners: list[Callable[[View], None]] = []
+        self._drag_listeners: list[DragHandler] = []
+        self._last_view: View | None = None
+        self.show_legend = True
+        self.show_readouts = True
+
+        z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
+        self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._minor_grid.order = z_grid + 1
+        self._major_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._major_grid.order = z_grid
+        self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._axes.order = z_axes
+        # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
+        self._x_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._y_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="center")
+        self._axis_names = scene.visuals.Text(parent=self.view.scene, anchor_x="left", anchor_y="top")
+        for label in (self._x_labels, self._y_labels, self._axis_names):
+            label.order = z_axes + 1
+
+        # Screen-space overlays: legend (top right), readouts (top left), message (bottom).
+        self._legend_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
+        self._legend_lines = scene.visuals.Line(parent=self.canvas.scene, method="gl", connect="segments")
+        self._legend_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
+        self._readout_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
+        self._readout_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
+        self._message_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
+        overlays = (self._legend_box, self._legend_lines, self._legend_text, self._readout_box,
+                    self._readout_text, self._message_text)
+        for i, overlay in enumerate(overlays):
+            overlay.order = 1000 + i  # over the plane
+        for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
+                       self._axis_names, *overlays):
+            _flat(visual)
+
+        self.set_view(View())
+        self.view.scene.transform.changed.connect(self._on_transform_changed)
+        self.canvas.events.resize.connect(self._on_resize)
+        self.canvas.events.mouse_press.connect(self._on_mouse_press)
+        self.canvas.events.mouse_move.connect(self._on_mouse_move)
+        self.canvas.events.mouse_release.connect(self._on_mouse_release)
+        self._apply_theme()
+
+    # -- sizes -------------------------------------------------------------
+    def px(self, logical: float) -> float:
+        """A length in pixels for a length designed at 1080p in this theme."""
+        return logical * self.pixel_scale
+
+    def font(self, logical_px: float) -> float:
+        """VisPy font size (points) that gives ``logical_px`` pixels of text, scaled."""
+        dpi = getattr(self.canvas, "dpi", None) or 96.0
+        return logical_px * self.pixel_scale * self.theme.text_scale * 72.0 / dpi
+
+    def line_width(self, logical: float) -> float:
+        return max(1.0, logical * self.pixel_scale * self.theme.line_scale)
+
+    # -- view ----------------------------------------------------------------
+    def current_view(self) -> View:
+        rect = self.view.camera.rect
+        width_px = max(2, int(self.view.size[0]))
+        try:
+            return View(rect.left, rect.right, rect.bottom, rect.top, width_px)
+        except ValueError:
+            return self._last_view or View()
+
+    def set_view(self, view: View) -> None:
+        self.view.camera.set_range(
+            x=(view.x_min, view.x_max), y=(view.y_min, view.y_max), margin=0.0
+        )
+        self._update_grid()
+
+    def on_view_changed(self, listener: Callable[[View], None]) -> None:
+        self._view_listeners.append(listener)
+
+    def on_drag(self, listener: DragHandler) -> None:
+        self._drag_listeners.append(listener)
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = get_theme(theme)
+        self.canvas.bgcolor = self.theme.background
+        self._apply_theme()
+        if self._frame is not None:
+            self.show_frame(self._frame)
+
+    def _apply_theme(self) -> None:
+        self._update_grid()
+
+    def _on_transform_changed(self, event=None) -> None:
+        view = self.current_view()
+        if view == self._last_view:
+            return
+        self._last_view = view
+        self._update_grid()
+        for listener in list(self._view_listeners):
+            listener(view)
+
+    def _on_resize(self, event=None) -> None:
+        self._update_grid()
+        self._layout_overlays()
+        self._on_transform_changed()
+
+    # -- grid and axes -------------------------------------------------------
+    def _update_grid(self) -> None:
+        view = self.current_view()
+        w_px, h_px = (max(2.0, float(s)) for s in self.view.size)
+        th = self.theme
+        step_x = nice_step(view.width, w_px, self.px(110))
+        step_y = nice_step(view.height, h_px, self.px(90))
+        major_x, major_y = ticks(view.x_min, view.x_max, step_x), ticks(view.y_min, view.y_max, step_y)
+        minor_x = ticks(view.x_min, view.x_max, minor_step(step_x))
+        minor_y = ticks(view.y_min, view.y_max, minor_step(step_y))
+
+        def segments(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+            vertical = [[[x, view.y_min], [x, view.y_max]] for x in xs]
+            horizontal = [[[view.x_min, y], [view.x_max, y]] for y in ys]
+            pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
+            return pts if len(pts) else np.zeros((2, 2))
+
+        self._minor_grid.set_data(pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=self.line_width(1.0) / th.line_scale)
+        self._major_grid.set_data(pos=segments(major_x, major_y), color=_rgba(th.grid), width=self.line_width(1.2) / th.line_scale)
+
+        # Axes through the origin, or along the nearest edge when the origin is out of view.
+        x_axis_y = float(np.clip(0.0, view.y_min, view.y_max))
+        y_axis_x = float(np.clip(0.0, view.x_min, view.x_max))
+        axes = np.array(
+            [[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]]
+        )
+        self._axes.set_data(pos=axes, color=_rgba(th.foreground, 0.85), width=self.line_width(1.6))
+
+        dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
+        font = self.font(15)
+        pad = self.px(6)
+        # x tick labels sit under the x axis; keep them inside the picture.
+        label_y = min(max(x_axis_y - pad * dy, view.y_min + self.px(24) * dy), view.y_max)
+        keep_x = np.abs(major_x - y_axis_x) > 0.5 * step_x  # no label on top of the y axis
+        xs = major_x[keep_x & (major_x > view.x_min + 0.3 * step_x) & (major_x < view.x_max - 0.3 * step_x)]
+        self._set_labels(self._x_labels, tick_labels(xs, step_x), np.column_stack([xs, np.full_like(xs, label_y)]), font)
+        label_x = min(max(y_axis_x - pad * dx, view.x_min + self.px(60) * dx), view.x_max)
+        keep_y = np.abs(major_y - x_axis_y) > 0.5 * step_y
+        ys = major_y[keep_y & (major_y > view.y_min + 0.3 * step_y) & (major_y < view.y_max - 0.3 * step_y)]
+        self._set_labels(self._y_labels, tick_labels(ys, step_y), np.column_stack([np.full_like(ys, label_x), ys]), font)
+        self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
+        names_pos = np.array([[view.x_max - 22 * dx * self.pixel_scale, x_axis_y + pad * dy], [y_axis_x + pad * dx, view.y_max - 26 * dy * self.pixel_scale]])
+        self._set_labels(self._axis_names, ["x", "y"], names_pos, self.font(18))
+        self._axis_names.color = _rgba(th.foreground)
+
+    @staticmethod
+    def _set_labels(visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
+        if not texts:
+            visual.text = ""
+            return
+        visual.text = texts
+        visual.pos = pos.astype(np.float32)
+        visual.font_size = font_size
+
+    # -- drawing a frame -----------------------------------------------------
+    def show_frame(self, frame: SceneFrame) -> None:
+        """Draw ``frame``: update each drawable's visual in place, hide the ones that went away."""
+        self._frame = frame
+        seen = set()
+        view = self.current_view()
+        w_px, h_px = (max(2.0, float(s)) for s in self.view.size)
+        for order, drawable in enumerate(frame.drawables):
+            seen.add(drawable.key)
+            visual = self._visual_for(drawable)
+            visual.visible = True
+            visual.order = order  # later drawables on top
+            if isinstance(drawable, Curve):
+                color = _rgba(self.theme.color(drawable.role))
+                width = self.line_width(drawable.width)
+                if drawable.dashed:
+                    pos = dash_segments(
+                        drawable.x, drawable.y, w_px / view.width, h_px / view.height,
+                        dash=self.px(14) * self.theme.line_scale, gap=self.px(9) * self.theme.line_scale,
+                    )
+                    if len(pos) == 0:
+                        visual.visible = False
+                        continue
+                    visual.set_data(pos=pos, color=color, width=width, connect="segments")
+                else:
+                    pos, connect = polyline_connect(drawable.x, drawable.y)
+                    if not connect.any():
+                        visual.visible = False
+                        continue
+                    visual.set_data(pos=pos, color=color, width=width, connect=connect)
+            elif isinstance(drawable, Markers):
+                pos = np.column_stack([drawable.x, drawable.y]).astype(np.float32)
+                pos = pos[np.isfinite(pos).all(axis=1)]
+                if len(pos) == 0:
+                    visual.visible = False
+                    continue
+                visual.set_data(
+                    pos=pos,
+                    size=self.px(drawable.size) * self.theme.line_scale,
+                    face_color=_rgba(self.theme.color(drawable.role)),
+                    edge_color=_rgba(self.theme.background),
+                    edge_width=self.px(2.0),
+                )
+            elif isinstance(drawable, Label):
+                dx, dy = view.width / w_px, view.height / h_px
+                visual.text = drawable.text
+                visual.pos = np.array([[drawable.x + drawable.offset[0] * dx * self.pixel_scale,
+                                        drawable.y - drawable.offset[1] * dy * self.pixel_scale]], np.float32)
+                visual.color = _rgba(self.theme.color(drawable.role))
+                visual.font_size = self.font(drawable.size)
+                visual.anchors = (drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]])
+        for key, visual in self._visuals.items():
+            if key not in seen:
+                visual.visible = False
+        self._layout_overlays()
+        self.canvas.update()
+
+    def _visual_for(self, drawable):
+        key = drawable.key
+        kind = type(drawable).__name__
+        existing = self._visuals.get(key)
+        if existing is not None and self._visual_kinds.get(key) == kind:
+            return existing
+        if existing is not None:
+            existing.parent = None
+        if isinstance(drawable, Curve):
+            visual = scene.visuals.Line(parent=self.view.scene, method="gl", antialias=False)
+        elif isinstance(drawable, Markers):
+            visual = scene.visuals.Markers(parent=self.view.scene, symbol="disc")
+        else:
+            visual = scene.visuals.Text(parent=self.view.scene)
+        _flat(visual)
+        self._visual_kinds[key] = kind
+        self._visuals[key] = visual
+        return visual
+
+    # -- overlays --------------------------------------------------------------
+    def _layout_overlays(self) -> None:
+        frame = self._frame
+        w, h = (float(s) for s in self.canvas.size)
+        th = self.theme
+        box_color = _rgba(th.background, 0.88)
+        border = _rgba(th.foreground, 0.35)
+        margin = self.px(14)
+        row = self.px(30) * th.text_scale
+        # Legend: one row per drawable that carries a label.
+        entries = [d for d in (frame.drawables if frame else ()) if isinstance(d, Curve) and d.label]
+        if self.show_legend and entries:
+            swatch = self.px(36)
+            longest = max(len(d.label) for d in entries)
+            box_w = swatch + self.px(24) + longest * self.px(9.2) * th.text_scale
+            box_h = row * len(entries) + self.px(12)
+            left = w - margin - box_w
+            top = margin
+            self._legend_box.visible = True
+            self._legend_box.center = (left + box_w / 2, top + box_h / 2)
+            self._legend_box.width, self._legend_box.height = box_w, box_h
+            self._legend_box.color = box_color
+            self._legend_box.border_color = border
+            seg, colors, texts, tpos = [], [], [], []
+            for i, d in enumerate(entries):
+                yy = top + self.px(6) + row * (i + 0.5)
+                x0 = left + self.px(10)
+                if d.dashed:
+                    seg += [[x0, yy], [x0 + swatch * 0.4, yy], [x0 + swatch * 0.6, yy], [x0 + swatch, yy]]
+                    colors += [_rgba(th.color(d.role))] * 4
+                else:
+                    seg += [[x0, yy], [x0 + swatch, yy]]
+                    colors += [_rgba(th.color(d.role))] * 2
+                texts.append(d.label)
+                tpos.append([x0 + swatch + self.px(10), yy])
+            self._legend_lines.visible = True
+            self._legend_lines.set_data(pos=np.array(seg, np.float32), color=np.array(colors, np.float32), width=self.line_width(3.0), connect="segments")
+            self._legend_text.visible = True
+            self._legend_text.text = texts
+            self._legend_text.pos = np.array(tpos, np.float32)
+            self._legend_text.font_size = self.font(15)
+            self._legend_text.color = _rgba(th.foreground)
+        else:
+            self._legend_box.visible = self._legend_lines.visible = self._legend_text.visible = False
+
+        readouts = frame.readouts if frame else ()
+        if self.show_readouts and readouts:
+            lines = [f"{r.symbol} = {r.text}" for r in readouts]
+            longest = max(len(s) for s in lines)
+            box_w = self.px(20) + longest * self.px(9.6) * th.text_scale
+            box_h = row * len(lines) + self.px(12)
+            self._readout_box.visible = True
+            self._readout_box.center = (margin + box_w / 2, margin + box_h / 2)
+            self._readout_box.width, self._readout_box.height = box_w, box_h
+            self._readout_box.color = box_color
+            self._readout_box.border_color = border
+            self._readout_text.visible = True
+            self._readout_text.text = lines
+            self._readout_text.pos = np.array(
+                [[margin + self.px(10), margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))], np.float32
+            )
+            self._readout_text.color = np.array([_rgba(th.color(r.role)) for r in readouts], np.float32)
+            self._readout_text.font_size = self.font(16)
+        else:
+            self._readout_box.visible = self._readout_text.visible = False
+
+        message = frame.message if frame else ""
+        self._message_text.visible = bool(message)
+        if message:
+            self._message_text.text = message
+            self._message_text.pos = (w / 2, h - margin)
+            self._message_text.font_size = self.font(17)
+            self._message_text.color = _rgba(th.color("tangent"))
+
+    # -- dragging a point ------------------------------------------------------
+    def _data_to_canvas(self, x: float, y: float) -> np.ndarray:
+        tr = self.view.scene.node_transform(self.canvas.scene)
+        return tr.map([x, y])[:2]
+
+    def _canvas_to_data(self, pos) -> np.ndarray:
+        tr = self.canvas.scene.node_transform(self.view.scene)
+        return tr.map(pos)[:2]
+
+    def data_to_pixel(self, x: float, y: float) -> tuple[float, float]:
+        """Canvas pixel (column, row from the top) of the plane's point (x, y)."""
+        col, row = self._data_to_canvas(x, y)
+        return float(col), float(row)
+
+    def _on_mouse_press(self, event) -> None:
+        if self._frame is None or event.button != 1:
+            return
+        for d in self._frame.drawables:
+            if isinstance(d, Markers) and d.draggable and len(d.x):
+                px = self._data_to_canvas(float(d.x[0]), float(d.y[0]))
+                if np.hypot(*(px - np.asarray(event.pos[:2]))) <= self.px(16) + d.size / 2:
+                    self._drag_parameter = d.draggable
+                    self.view.camera.interactive = False
+                    event.handled = True
+                    return
+
+    def _on_mouse_move(self, event) -> None:
+        if self._drag_parameter is None:
+            return
+        x, _ = self._canvas_to_data(event.pos[:2])
+        for listener in list(self._drag_listeners):
+            listener(self._drag_parameter, float(x))
+        event.handled = True
+
+    def _on_mouse_release(self, event) -> None:
+        if self._drag_parameter is not None:
+            self._drag_parameter = None
+            self.view.camera.interactive = True
+
+    # -- output ----------------------------------------------------------------
+    def render(self) -> np.ndarray:
+        """The current picture as an RGBA uint8 array (rows from the top)."""
+        return self.canvas.render(alpha=True)
+
+    def close(self) -> None:
+        self.canvas.close()

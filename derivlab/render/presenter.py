@@ -1,0 +1,106 @@
+"""The one path from scene state to pixels: state → ``scene.compute`` → canvas.
+
+The window, the exporter, the self-test and the benchmarks all draw through a
+:class:`ScenePresenter`; nothing draws by a private route.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from derivlab.model import ParameterError, SceneState, View
+from derivlab.scenes import Scene, SceneFrame
+
+from .canvas import PlotCanvas
+
+if TYPE_CHECKING:
+    from derivlab.compute.backend import Backend
+
+log = logging.getLogger(__name__)
+
+FrameListener = Callable[[SceneFrame], None]
+ErrorListener = Callable[[str], None]
+
+
+class ScenePresenter:
+    """Keeps a canvas showing ``scene`` for the values in ``state``.
+
+    It recomputes when a parameter changes or the view pans or zooms. A failure
+    in ``compute`` leaves the last good picture on screen and is reported to the
+    error listeners as a sentence.
+    """
+
+    def __init__(
+        self,
+        scene: Scene,
+        canvas: PlotCanvas,
+        state: SceneState | None = None,
+        backend: Backend | None = None,
+        view: View | None = None,
+    ):
+        self.scene = scene
+        self.canvas = canvas
+        self.state = state if state is not None else scene.new_state()
+        self.backend = backend
+        self.frame: SceneFrame | None = None
+        self._frame_listeners: list[FrameListener] = []
+        self._error_listeners: list[ErrorListener] = []
+        self.state.connect(self._on_state_changed)
+        canvas.on_view_changed(self._on_view_changed)
+        canvas.on_drag(self._on_drag)
+        canvas.set_view(view or scene.default_view.with_pixels(canvas.current_view().pixels))
+        self.refresh()
+
+    def on_frame(self, listener: FrameListener) -> None:
+        self._frame_listeners.append(listener)
+
+    def on_error(self, listener: ErrorListener) -> None:
+        self._error_listeners.append(listener)
+
+    def set_backend(self, backend: Backend) -> None:
+        self.backend = backend
+        self.refresh()
+
+    def refresh(self) -> SceneFrame | None:
+        """Compute the scene for the current state and view and show it."""
+        try:
+            frame = self.scene.compute(self.state.as_dict(), self.canvas.current_view(), self.backend)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the last picture
+            log.exception("computing scene %s failed", self.scene.name)
+            self._report(f"{self.scene.title}: could not compute ({type(exc).__name__}: {exc})")
+            return None
+        self.frame = frame
+        self.canvas.show_frame(frame)
+        for listener in list(self._frame_listeners):
+            listener(frame)
+        return frame
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Set several parameters; a refused value is reported and changes nothing."""
+        try:
+            self.state.update(values)
+        except ParameterError as exc:
+            self._report(str(exc))
+
+    def close(self) -> None:
+        self.state.disconnect(self._on_state_changed)
+
+    def _report(self, message: str) -> None:
+        for listener in list(self._error_listeners):
+            listener(message)
+
+    def _on_state_changed(self, changed: dict[str, Any]) -> None:
+        self.refresh()
+
+    def _on_view_changed(self, view: View) -> None:
+        self.refresh()
+
+    def _on_drag(self, parameter: str, x: float) -> None:
+        try:
+            declaration = self.state.declaration(parameter)
+            x = min(max(x, declaration.minimum), declaration.maximum)
+            self.state.set(parameter, x)
+        except ParameterError as exc:
+            self._report(str(exc))

@@ -1,0 +1,60 @@
+"""Tick positions and tick labels for the plane's grid.
+
+Major ticks fall on 1, 2 or 5 times a power of ten, about one every
+``target_pixels`` pixels; minor ticks split each major step in five (or four
+for a step of 2). Labels carry just enough digits to tell neighbours apart,
+however deep the zoom.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def nice_step(span: float, pixels: float, target_pixels: float = 110.0) -> float:
+    """A step of 1, 2 or 5 × 10ᵏ giving about one tick per ``target_pixels`` across ``span``."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span * target_pixels / max(pixels, 1.0)
+    power = 10.0 ** math.floor(math.log10(raw))
+    for multiple in (1.0, 2.0, 5.0, 10.0):
+        if raw <= multiple * power * 1.0000001:
+            return multiple * power
+    return 10.0 * power
+
+
+def ticks(lo: float, hi: float, step: float) -> np.ndarray:
+    """Multiples of ``step`` in [lo, hi], computed from integers so they are exact multiples."""
+    first = math.ceil(lo / step)
+    last = math.floor(hi / step)
+    if last - first > 10_000:
+        return np.empty(0)
+    return np.arange(first, last + 1, dtype=np.float64) * step
+
+
+def minor_step(step: float) -> float:
+    """Minor tick spacing: a fifth of a 1·10ᵏ or 5·10ᵏ step, a quarter of a 2·10ᵏ step."""
+    mantissa = step / 10.0 ** math.floor(math.log10(step))
+    return step / (4.0 if abs(mantissa - 2.0) < 1e-9 else 5.0)
+
+
+def tick_labels(values: np.ndarray, step: float) -> list[str]:
+    """Labels with as many decimals as the step needs (scientific for very small or large)."""
+    labels = []
+    magnitude = max((abs(v) for v in values), default=0.0)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    use_scientific = step < 1e-4 and magnitude < 1e-3 or magnitude >= 1e6
+    for v in values:
+        if abs(v) < step * 1e-6:
+            v = 0.0
+        if use_scientific and v != 0.0:
+            digits = max(1, int(math.floor(math.log10(abs(v))) - math.floor(math.log10(step))) + 1)
+            text = f"{v:.{min(digits, 15)}g}"
+        elif decimals > 15:
+            text = f"{v:.15g}"
+        else:
+            text = f"{v:.{decimals}f}"
+        labels.append(text.replace("-", "−"))
+    return labels

@@ -1,0 +1,87 @@
+"""What every scene is: declared parameters, a default view and a pure ``compute``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from derivlab.model import Parameter, SceneState, View
+
+from .drawables import SceneFrame
+
+if TYPE_CHECKING:
+    from derivlab.compute.backend import Backend
+    from derivlab.expr import Function
+
+
+@lru_cache(maxsize=64)
+def typed_function(text: str, parameters: tuple[str, ...] = ()) -> Function:
+    """The checked :class:`Function` for text a person typed (cached: parsing runs sympy)."""
+    from derivlab.expr import Function
+
+    return Function.from_text(text, parameters=parameters)
+
+
+class Scene(ABC):
+    """A scene computes drawables from parameter values; it never touches Qt or VisPy."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    summary: ClassVar[str] = ""
+    parameters: ClassVar[tuple[Parameter, ...]]
+    default_view: ClassVar[View] = View()
+
+    def new_state(self, values: Mapping[str, Any] | None = None) -> SceneState:
+        return SceneState(self.parameters, values)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+    @abstractmethod
+    def compute(
+        self, values: Mapping[str, Any], view: View, backend: Backend | None = None
+    ) -> SceneFrame:
+        """Drawables and readouts for ``values`` seen through ``view``."""
+
+    def function_latex(self, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(label, LaTeX) pairs to typeset beside the canvas; none by default."""
+        return []
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def formula_text(text: str) -> str:
+    """A one-line, readable form of sympy's text: ``x**3 - 3*x`` → ``x³ − 3x``."""
+    text = re.sub(r"\*\*(-?\d+)(?![.\d])", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
+    text = text.replace("**", "^")
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\*(?=[a-zA-Z(])", r"\1", text)
+    text = text.replace("*", "·")
+    text = text.replace(" - ", " − ").replace("(-", "(−").replace(" + -", " − ")
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def break_jumps(x: np.ndarray, y: np.ndarray, view: View) -> np.ndarray:
+    """``y`` with NaN gaps where the curve leaves the view on one side and returns on the other.
+
+    Between two neighbouring samples, a jump from above ``y_max`` to below ``y_min``
+    (or back) is a pole, not a steep stretch of curve: drawing it would put a false
+    vertical line on screen. Values far outside the view are clipped so that
+    float32 drawing stays finite.
+    """
+    y = np.array(y, dtype=np.float64, copy=True)
+    margin = 10.0 * view.height
+    above = y > view.y_max + margin * 0.01
+    below = y < view.y_min - margin * 0.01
+    crossing = (above[:-1] & below[1:]) | (below[:-1] & above[1:])
+    idx = np.nonzero(crossing)[0]
+    if idx.size:
+        y[idx + 1] = np.nan
+    y[~np.isfinite(y)] = np.nan
+    np.clip(y, view.y_min - margin, view.y_max + margin, out=y)
+    return y

@@ -1,0 +1,147 @@
+"""Secant to tangent: the derivative as the limit of the difference quotient.
+
+The secant through (a, f(a)) and (a+h, f(a+h)) has slope Δf/h = (f(a+h) − f(a)) / h.
+As h → 0 it turns into the tangent, whose slope is f′(a).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from derivlab.model import Parameter, View
+
+from .base import Scene, formula_text, typed_function
+from .drawables import Curve, Label, Markers, Readout, SceneFrame, format_number
+from .sampling import sample_curve
+
+if TYPE_CHECKING:
+    from derivlab.compute.backend import Backend
+
+
+def secant_slope(f_a: float, f_a_plus_h: float, h: float) -> float:
+    """The difference quotient Δf/h = (f(a+h) − f(a)) / h."""
+    return (f_a_plus_h - f_a) / h
+
+
+def line_through(x0: float, y0: float, slope: float, view: View) -> tuple[np.ndarray, np.ndarray]:
+    """The line y = y0 + slope·(x − x0) across the view's whole width (two end points)."""
+    margin = 0.05 * view.width
+    x = np.array([view.x_min - margin, view.x_max + margin])
+    return x, y0 + slope * (x - x0)
+
+
+class SecantScene(Scene):
+    name = "secant"
+    title = "Secant to tangent"
+    summary = "The derivative as a limit: the secant slope Δf/h tends to f′(a) as h → 0."
+    parameters = (
+        Parameter(
+            "f",
+            "x^3 - 3x",
+            kind="expression",
+            symbol="f(x)",
+            label="Function",
+            help="The function, typed as on paper: x^3 - 3x, sin(x^2), 2x e^(-x), |x| ...",
+        ),
+        Parameter(
+            "a",
+            1.3,
+            symbol="a",
+            label="Point a",
+            minimum=-1e6,
+            maximum=1e6,
+            help="Where the tangent touches: drag the point on the curve or type a value.",
+        ),
+        Parameter(
+            "h",
+            1.0,
+            kind="step",
+            symbol="h",
+            label="Step h = Δx",
+            minimum=1e-8,
+            maximum=2.0,
+            scale="log",
+            help="The step from a to the second point; either sign. Slide it toward 0.",
+        ),
+    )
+    default_view = View(-2.5, 2.5, -4.0, 4.0)
+
+    def compute(
+        self, values: Mapping[str, Any], view: View, backend: Backend | None = None
+    ) -> SceneFrame:
+        f = typed_function(values["f"])
+        a = float(values["a"])
+        h = float(values["h"])
+        x, y = sample_curve(f, view, backend=backend)
+        drawables: list = [Curve("curve", x, y, role="curve", width=3.0, label=f"f(x) = {formula_text(f.text)}")]
+
+        f_a = _value(f, a)
+        f_ah = _value(f, a + h)
+        slope_exact = f.value(a, 1)
+        if f_a is None:
+            message = f"f is undefined at a = {format_number(a)}; move a."
+            return SceneFrame(tuple(drawables), self._readouts(h, None, None, None), message=message)
+
+        slope = secant_slope(f_a, f_ah, h) if f_ah is not None else None
+        if slope is not None and math.isfinite(slope):
+            sx, sy = line_through(a, f_a, slope, view)
+            drawables.append(Curve("secant", sx, sy, role="secant", width=3.0, label="secant"))
+            # The rise and run of the difference quotient: Δx = h across, Δf up.
+            drawables.append(
+                Curve("run", np.array([a, a + h]), np.array([f_a, f_a]), role="guide", width=2.0)
+            )
+            drawables.append(
+                Curve("rise", np.array([a + h, a + h]), np.array([f_a, f_ah]), role="guide", width=2.0)
+            )
+            below = ("center", "top") if f_ah >= f_a else ("center", "bottom")
+            drawables.append(Label("label_run", "Δx = h", a + h / 2, f_a, role="guide", offset=(0, 10 if f_ah >= f_a else -10), anchor=below))
+            side = ("left", "center") if h > 0 else ("right", "center")
+            drawables.append(Label("label_rise", "Δf", a + h, (f_a + f_ah) / 2, role="guide", offset=(10 if h > 0 else -10, 0), anchor=side))
+        if slope_exact is not None:
+            tx, ty = line_through(a, f_a, slope_exact, view)
+            drawables.append(
+                Curve("tangent", tx, ty, role="tangent", width=3.0, dashed=True, label="tangent at a")
+            )
+        drawables.append(
+            Markers("point_a", np.array([a]), np.array([f_a]), role="point", size=16.0, draggable="a")
+        )
+        if f_ah is not None:
+            drawables.append(
+                Markers("point_a_plus_h", np.array([a + h]), np.array([f_ah]), role="secant", size=13.0)
+            )
+        drawables.append(Label("label_a", "(a, f(a))", a, f_a, role="text", offset=(-14, -12), anchor=("right", "bottom")))
+        message = "" if f_ah is not None else f"f is undefined at a + h = {format_number(a + h)}."
+        return SceneFrame(
+            tuple(drawables),
+            self._readouts(h, f_ah - f_a if f_ah is not None else None, slope, slope_exact),
+            caption=f"h = {format_number(h, 4)},  secant slope Δf/h = {format_number(slope, 6)}",
+            message=message,
+            extra={"a": a, "h": h, "f_a": f_a, "f_a_plus_h": f_ah},
+        )
+
+    @staticmethod
+    def _readouts(
+        h: float, delta_f: float | None, slope: float | None, slope_exact: float | None
+    ) -> tuple[Readout, ...]:
+        gap = None if slope is None or slope_exact is None else slope - slope_exact
+        return (
+            Readout("h = Δx", h, format_number(h), "step from a"),
+            Readout("Δf", delta_f, format_number(delta_f), "f(a+h) − f(a)"),
+            Readout("Δf/h", slope, format_number(slope), "secant slope", role="secant"),
+            Readout("f′(a)", slope_exact, format_number(slope_exact), "exact derivative", role="tangent"),
+            Readout("Δf/h − f′(a)", gap, format_number(gap, 4), "how far the secant is from the tangent"),
+        )
+
+    def function_latex(self, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+        f = typed_function(values["f"])
+        return [("f(x)", f.latex), ("f′(x)", f.derivative_latex(1))]
+
+
+def _value(f, x: float) -> float | None:
+    """f(x) as a finite float, or None where f is undefined."""
+    v = f.value(x)
+    return None if v is None or not math.isfinite(v) else float(v)
