@@ -1,0 +1,342 @@
+"""derivlab's main window: scene list, canvas, function box, sliders, readouts, status bar."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from derivlab import __version__
+from derivlab.compute.backend import Backend, get_backend, numpy_backend
+from derivlab.model import ParameterError, SceneState
+from derivlab.render.canvas import PlotCanvas
+from derivlab.render.offscreen import gl_info
+from derivlab.render.presenter import ScenePresenter
+from derivlab.render.themes import THEMES
+from derivlab.scenes import DEFAULT_SCENE, SCENES, SceneFrame, get_scene
+
+from .panels import FunctionBox, ParameterPanel, ReadoutPanel
+
+log = logging.getLogger(__name__)
+
+
+class BackendProbe(QObject):
+    """Probes CuPy once on a worker thread and reports the chosen backend to the UI thread."""
+
+    finished = Signal(object)
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, name="derivlab-backend-probe", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            backend = get_backend()
+        except Exception as exc:  # noqa: BLE001 - the probe must never take the app down
+            backend = numpy_backend()
+            log.warning("backend probe failed: %s", exc)
+        self.finished.emit(backend)
+
+
+class MainWindow(QMainWindow):
+    """The window a lecturer projects: the canvas large, the controls to the side."""
+
+    def __init__(self, scene_name: str = DEFAULT_SCENE, values: dict[str, Any] | None = None, theme: str = "light"):
+        super().__init__()
+        self.setWindowTitle("derivlab")
+        self.resize(1440, 900)
+        self.backend: Backend = numpy_backend()
+        self.theme = theme
+        self.states: dict[str, SceneState] = {}
+        self.presenter: ScenePresenter | None = None
+        self.plot = PlotCanvas(size=(960, 720), theme=theme, show=False, parent=self)
+        self.plot.canvas.native.setMinimumSize(480, 360)
+        self.plot.canvas.native.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCentralWidget(self.plot.canvas.native)
+
+        self.scene_list = QListWidget()
+        self.scene_list.setObjectName("scene_list")
+        for name, scene in SCENES.items():
+            item = QListWidgetItem(scene.title)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(scene.summary)
+            self.scene_list.addItem(item)
+        scenes_dock = QDockWidget("Scenes", self)
+        scenes_dock.setObjectName("scenes_dock")
+        scenes_dock.setWidget(self.scene_list)
+        scenes_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, scenes_dock)
+
+        self.side = QWidget()
+        self.side_layout = QVBoxLayout(self.side)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.side)
+        scroll.setMinimumWidth(380)
+        controls_dock = QDockWidget("Controls", self)
+        controls_dock.setObjectName("controls_dock")
+        controls_dock.setWidget(scroll)
+        controls_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, controls_dock)
+
+        self.backend_label = QLabel("Backend: probing…")
+        self.backend_label.setObjectName("backend_label")
+        self.gl_label = QLabel("OpenGL: …")
+        self.gl_label.setObjectName("gl_label")
+        self.statusBar().addPermanentWidget(self.backend_label)
+        self.statusBar().addPermanentWidget(self.gl_label)
+
+        self.function_boxes: dict[str, FunctionBox] = {}
+        self.parameter_panel: ParameterPanel | None = None
+        self.readouts = ReadoutPanel()
+        self._build_actions()
+        self.scene_list.currentItemChanged.connect(self._on_scene_selected)
+        self.plot.on_view_changed(lambda _view: self._sync_slider_ranges())
+        self.open_scene(scene_name, values or {})
+
+        self._probe = BackendProbe()
+        self._probe.finished.connect(self._on_backend_ready)
+        self._probe.start()
+        QTimer.singleShot(0, self._show_gl_info)
+
+    # -- actions and shortcuts -------------------------------------------------
+    def _build_actions(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = self._action(file_menu, "&Export frame…", "Ctrl+E", self.export_frame_dialog)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self._action(view_menu, "&Reset view", "Ctrl+0", self.reset_view)
+        self._action(view_menu, "Zoom &in", "Ctrl+=", lambda: self.zoom(0.5))
+        self._action(view_menu, "Zoom &out", "Ctrl+-", lambda: self.zoom(2.0))
+        theme_menu = view_menu.addMenu("&Theme")
+        for name in THEMES:
+            self._action(theme_menu, name, None, lambda checked=False, n=name: self.set_theme(n))
+        self._action(view_menu, "&Full screen", "F11", self.toggle_full_screen)
+
+        scene_menu = self.menuBar().addMenu("&Scene")
+        self._action(scene_menu, "&Halve h (h → 0)", "H", lambda: self.scale_step(0.5))
+        self._action(scene_menu, "&Double h", "Shift+H", lambda: self.scale_step(2.0))
+        self._action(scene_menu, "&Flip the sign of h", "N", lambda: self.scale_step(-1.0))
+        self._action(scene_menu, "Move a &left", "Left", lambda: self.nudge("a", -1))
+        self._action(scene_menu, "Move a &right", "Right", lambda: self.nudge("a", 1))
+        self._action(scene_menu, "Reset &parameters", "Ctrl+R", self.reset_parameters)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self._action(help_menu, "&About derivlab", None, self.show_about)
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    # -- scenes ----------------------------------------------------------------
+    def open_scene(self, name: str, values: dict[str, Any] | None = None) -> None:
+        scene = get_scene(name)
+        state = self.states.get(name) or scene.new_state()
+        self.states[name] = state
+        if values:
+            state.update(values)
+        if self.presenter is not None:
+            self.presenter.close()
+        self.presenter = ScenePresenter(scene, self.plot, state=state, backend=self.backend)
+        self.presenter.on_frame(self._on_frame)
+        self.presenter.on_error(self.show_error)
+        state.connect(self._on_state_changed)
+        self._build_side_panel(scene, state)
+        self.setWindowTitle(f"derivlab — {scene.title}")
+        for i in range(self.scene_list.count()):
+            item = self.scene_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == name:
+                self.scene_list.blockSignals(True)
+                self.scene_list.setCurrentItem(item)
+                self.scene_list.blockSignals(False)
+        if self.presenter.frame is not None:
+            self._on_frame(self.presenter.frame)
+
+    def _on_scene_selected(self, current, _previous) -> None:
+        if current is not None:
+            self.open_scene(current.data(Qt.ItemDataRole.UserRole))
+
+    def _build_side_panel(self, scene, state: SceneState) -> None:
+        while self.side_layout.count():
+            item = self.side_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None and widget is not self.readouts:
+                widget.deleteLater()
+        self.function_boxes = {}
+        title = QLabel(f"<b>{scene.title}</b><br>{scene.summary}")
+        title.setWordWrap(True)
+        self.side_layout.addWidget(title)
+        for p in scene.parameters:
+            if p.kind == "expression":
+                box = FunctionBox(p)
+                box.set_text(state[p.name])
+                box.submitted.connect(self.set_parameter)
+                self.function_boxes[p.name] = box
+                self.side_layout.addWidget(box)
+        self.parameter_panel = ParameterPanel(state, self.set_parameter)
+        self.side_layout.addWidget(self.parameter_panel)
+        self.side_layout.addWidget(self.readouts)
+        self.side_layout.addStretch(1)
+        self._sync_slider_ranges()
+        self._show_formulas()
+
+    def set_parameter(self, name: str, value: object) -> None:
+        """Set a parameter from a control; a refused value is explained and changes nothing."""
+        if self.presenter is None:
+            return
+        try:
+            self.presenter.state.set(name, value)
+        except ParameterError as exc:
+            if name in self.function_boxes:
+                self.function_boxes[name].show_error(str(exc))
+            else:
+                self.statusBar().showMessage(str(exc), 6000)
+                if self.parameter_panel is not None:
+                    self.parameter_panel.sync()
+            return
+        if name in self.function_boxes:
+            self.function_boxes[name].show_error("")
+
+    def _on_state_changed(self, changed: dict[str, Any]) -> None:
+        if self.parameter_panel is not None:
+            self.parameter_panel.sync()
+        for name, box in self.function_boxes.items():
+            if name in changed:
+                box.set_text(changed[name])
+                box.show_error("")
+        if any(name in self.function_boxes for name in changed):
+            self._show_formulas()
+
+    def _show_formulas(self) -> None:
+        if self.presenter is None:
+            return
+        try:
+            formulas = self.presenter.scene.function_latex(self.presenter.state.as_dict())
+        except Exception as exc:  # noqa: BLE001
+            log.warning("typesetting failed: %s", exc)
+            formulas = []
+        color = self.palette().windowText().color().name()
+        for box in self.function_boxes.values():
+            box.show_formulas(formulas, color)
+
+    def _on_frame(self, frame: SceneFrame) -> None:
+        colors = {role: hex_color for role, hex_color in THEMES["light"].roles.items()}
+        self.readouts.show_readouts(frame.readouts, colors)
+        if frame.message:
+            self.statusBar().showMessage(frame.message, 5000)
+
+    def _sync_slider_ranges(self) -> None:
+        if self.parameter_panel is None:
+            return
+        view = self.plot.current_view()
+        for name, control in self.parameter_panel.controls.items():
+            if control.parameter.kind == "real":
+                self.parameter_panel.set_slider_range(name, view.x_min, view.x_max)
+
+    # -- commands ----------------------------------------------------------------
+    def reset_view(self) -> None:
+        if self.presenter is not None:
+            self.plot.set_view(self.presenter.scene.default_view)
+
+    def zoom(self, factor: float) -> None:
+        self.plot.set_view(self.plot.current_view().zoomed(factor))
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        self.plot.set_theme(name)
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def scale_step(self, factor: float) -> None:
+        """Multiply h by ``factor`` (clamped to its declared range)."""
+        if self.presenter is None:
+            return
+        state = self.presenter.state
+        for p in state.parameters:
+            if p.kind == "step":
+                h = state[p.name] * factor
+                magnitude = min(max(abs(h), p.minimum), p.maximum)
+                self.set_parameter(p.name, magnitude if h > 0 else -magnitude)
+                return
+
+    def nudge(self, name: str, direction: int) -> None:
+        if self.presenter is None or name not in self.presenter.state:
+            return
+        view = self.plot.current_view()
+        self.set_parameter(name, self.presenter.state[name] + direction * view.width / 100)
+
+    def reset_parameters(self) -> None:
+        if self.presenter is not None:
+            self.presenter.state.reset()
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def export_frame_dialog(self) -> None:
+        from .dialogs import ExportFrameDialog
+
+        if self.presenter is None:
+            return
+        dialog = ExportFrameDialog(self.presenter.scene, self.presenter.state, self.plot.current_view(), self.theme, self.backend, self)
+        dialog.exec()
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for action in self.actions():
+            if not action.shortcut().isEmpty():
+                lines.append(f"<tr><td><b>{action.shortcut().toString()}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        lines.append("<tr><td><b>Drag</b></td><td>pan the plane; drag the black point to move a</td></tr>")
+        lines.append("<tr><td><b>Wheel</b></td><td>zoom about the mouse</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About derivlab",
+            f"<b>derivlab {__version__}</b><br>Make derivatives visible.<br><br>"
+            f"Backend: {self.backend.name} — {self.backend.device}<br>{self.backend.reason}<br><br>"
+            "Built with Qt for Python (LGPLv3), VisPy, NumPy, SymPy, matplotlib, PyAV (FFmpeg) "
+            "and, in the GPU edition, CuPy and the CUDA runtime.",
+        )
+
+    # -- status ------------------------------------------------------------------
+    def _on_backend_ready(self, backend: Backend) -> None:
+        self.backend = backend
+        text = f"Backend: {backend.name} — {backend.device}"
+        self.backend_label.setText(text)
+        self.backend_label.setToolTip(backend.reason or "CuPy is working on the GPU")
+        if backend.reason:
+            self.statusBar().showMessage(f"Computing on the CPU: {backend.reason}", 10000)
+        if self.presenter is not None:
+            self.presenter.set_backend(backend)
+
+    def _show_gl_info(self) -> None:
+        try:
+            self.plot.canvas.context.set_current()
+            info = gl_info()
+            self.gl_label.setText(f"OpenGL: {info['renderer']}")
+            self.gl_label.setToolTip(f"{info['vendor']} — {info['version']}")
+        except Exception as exc:  # noqa: BLE001
+            self.gl_label.setText(f"OpenGL: unknown ({exc})")
