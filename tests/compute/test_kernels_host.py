@@ -3,14 +3,15 @@ over the whole grid on the CPU, agree with their numpy twins on fresh random inp
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pytest
 
 from derivlab.compute import finite_diff
-from derivlab.compute.backend import numpy_backend
+from derivlab.compute.backend import Backend, numpy_backend
 from derivlab.compute.evaluate import difference_quotients, evaluate, evaluate_with_derivative
 
 DTYPES = {"float": np.float32, "double": np.float64}
@@ -120,3 +121,76 @@ def test_every_point_written_once_for_awkward_sizes(host_builder: Any, cubic: An
         y = np.full(n, np.nan)
         module.run("evaluate_f", x, y, np.zeros(1), n)
         np.testing.assert_array_equal(y, x * x * x - 3.0 * x)
+
+
+@dataclass(frozen=True)
+class HostKernelBackend(Backend):
+    """Poses as the CuPy backend but runs the assembled kernels on the CPU, so the
+    GPU code path of derivlab.compute.evaluate (argument order, parameter array,
+    shapes) is exercised without a GPU."""
+
+    builder: Any = None
+    compiled: list[str] = field(default_factory=list)
+
+    def asnumpy(self, a: Any) -> np.ndarray:
+        return np.asarray(a)
+
+    def free_memory(self) -> None:
+        pass
+
+    def synchronize(self) -> None:
+        pass
+
+    def raw_kernel(self, source: str, name: str, options: Sequence[str] = ()) -> Any:
+        module = self.builder.build_source(source)
+        self.compiled.append(name)
+
+        def kernel(grid: tuple[int], block: tuple[int], args: tuple[Any, ...]) -> None:
+            module.run(name, *args, block=block[0], max_grid=grid[0])
+
+        return kernel
+
+
+@pytest.fixture
+def host_backend(host_builder: Any) -> HostKernelBackend:
+    return HostKernelBackend(
+        name="cupy", xp=np, device="host shim", reason="", builder=host_builder
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gpu_code_path_with_host_kernels(
+    host_backend: HostKernelBackend,
+    sample_function: Any,
+    dtype: Any,
+    rng: np.random.Generator,
+    close_scaled: Callable[..., None],
+) -> None:
+    assert host_backend.is_gpu
+    x = rng.uniform(-3, 3, (30, 70)).astype(dtype)
+    params = random_params(sample_function, rng)
+    x64 = x.astype(np.float64)
+    size0 = sample_function.magnitudes[0]
+    size1 = sample_function.magnitudes[1]
+
+    y = evaluate(sample_function, x, 0, params, backend=host_backend)
+    assert y.shape == x.shape and y.dtype == dtype
+    close_scaled(
+        y, evaluate(sample_function, x, 0, params, numpy_backend()), size0(x64, **params), dtype
+    )
+
+    y, dy = evaluate_with_derivative(sample_function, x, params, backend=host_backend)
+    ey, edy = evaluate_with_derivative(sample_function, x, params, numpy_backend())
+    close_scaled(y, ey, size0(x64, **params), dtype)
+    close_scaled(dy, edy, size1(x64, **params), dtype)
+
+    h = dtype(0.05)
+    got = difference_quotients(sample_function, x, h, params, backend=host_backend)
+    expected = difference_quotients(sample_function, x, h, params, numpy_backend())
+    scale = (
+        size0(x64 + 0.05, **params) + size0(x64, **params) + size0(x64 - 0.05, **params)
+    ) / 0.05
+    for g, e in zip(got, expected, strict=True):
+        assert g.shape == x.shape and g.dtype == dtype
+        close_scaled(g, e, scale, dtype)
+    assert host_backend.compiled == ["evaluate_f", "evaluate_f_df", "difference_quotient"]
