@@ -328,3 +328,53 @@ def compile_ptx(
         return ptx.value.decode("utf-8", "replace")
     finally:
         lib.nvrtcDestroyProgram(ctypes.byref(program))
+
+
+SAMPLE_EXPRESSIONS = {
+    "derivlab_f": "k*x*x*x - 3.0*x + exp(-x*x)",
+    "derivlab_df": "3.0*k*x*x - 3.0 - 2.0*x*exp(-x*x)",
+}
+
+
+def compile_check(
+    arches: Sequence[str] = ("compute_75", "compute_90"),
+    expressions: Mapping[str, str] | None = None,
+    parameters: Sequence[str] = ("k",),
+) -> list[dict[str, Any]]:
+    """Compile every kernel file, float and double, with NVRTC for each arch (no GPU needed).
+
+    One dict per (file, real, arch): ``file``, ``real``, ``arch``, ``ok``,
+    ``kernels`` (entry points found in the PTX) and ``error`` (the compiler's log, or
+    why NVRTC is unavailable). For a "does the GPU code still build" self-check.
+    """
+    rows: list[dict[str, Any]] = []
+    for kernel_file in kernel_files():
+        for real in REALS:
+            source = assemble_source(
+                kernel_file, expressions or SAMPLE_EXPRESSIONS, parameters, real
+            )
+            for arch in arches:
+                row: dict[str, Any] = {
+                    "file": kernel_file,
+                    "real": real,
+                    "arch": arch,
+                    "ok": False,
+                    "kernels": [],
+                    "error": "",
+                }
+                try:
+                    ptx = compile_ptx(source, kernel_file, arch)
+                except (KernelCompileError, CompilerUnavailableError, RuntimeError) as exc:
+                    row["error"] = str(exc)
+                else:
+                    found = [
+                        name
+                        for name in kernel_names(source)
+                        if re.search(rf"\.entry\s+{name}\s*\(", ptx)
+                    ]
+                    row["kernels"] = found
+                    row["ok"] = len(found) == len(kernel_names(source)) > 0
+                    if not row["ok"]:
+                        row["error"] = "PTX lacks some kernels' entry points"
+                rows.append(row)
+    return rows

@@ -108,3 +108,17 @@ def test_math_header_is_prepended_when_present() -> None:
         assert source.index("derivlab_math.cuh") < source.index('#line 1 "evaluate.cu"')
     else:
         assert 'derivlab_math.cuh"' not in source
+
+
+def test_compile_check_reports_every_file_real_and_arch() -> None:
+    rows = kernels.compile_check()
+    assert len(rows) == len(kernels.kernel_files()) * 2 * 2
+    assert all(r["ok"] and r["error"] == "" for r in rows), rows
+    assert {"evaluate_f", "evaluate_f_df"} <= {k for r in rows for k in r["kernels"]}
+
+
+def test_compile_check_reports_failures() -> None:
+    rows = kernels.compile_check(arches=("compute_75",), expressions={"derivlab_f": "x +* 1"})
+    assert rows and not any(r["ok"] for r in rows)
+    assert "did not compile (compute_75)" in rows[0]["error"]
+    assert "x +* 1" in rows[0]["error"]
