@@ -104,8 +104,7 @@ class Backend:
         return before the kernel has run.
         """
         if self.name == "cupy":
-            self.xp.cuda.Stream.null.synchronize()
-            self.xp.cuda.get_current_stream().synchronize()
+            self.xp.cuda.Device().synchronize()
 
     def raw_kernel(self, source: str, name: str, options: Sequence[str] = ()) -> Any:
         """Compile CUDA ``source`` and return the kernel ``name`` as a ``cupy.RawKernel``.
