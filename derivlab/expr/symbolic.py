@@ -1,0 +1,335 @@
+"""From the parser's tree to sympy, derivatives with bounded simplification, printing.
+
+User text reaches sympy only as a tree built by :mod:`derivlab.expr.parser`;
+this module turns each node into the matching sympy object and checks the size
+of every constant on the way, so that ``9^9^9^9`` is refused instead of
+computed.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
+
+from derivlab.expr._deadline import DeadlineExceeded, run_with_deadline
+from derivlab.expr.errors import ExpressionError
+from derivlab.expr.functions import (
+    elu,
+    gelu,
+    leaky_relu,
+    make_power,
+    mish,
+    real_pow,
+    relu,
+    sigmoid,
+    silu,
+    softplus,
+)
+from derivlab.expr.parser import Abs, Binary, Call, Name, Node, Number, Unary
+
+#: largest |exponent| of a power whose exponent is a constant
+MAX_CONSTANT_EXPONENT = 1000
+#: largest log10 of the size of a constant the expression may contain
+MAX_CONSTANT_LOG10 = 4000
+#: seconds allowed to build the sympy expression of a typed function
+BUILD_SECONDS = 1.0
+#: seconds allowed for one derivative (differentiation) and for simplifying it
+DIFF_SECONDS = 2.0
+SIMPLIFY_SECONDS = 0.2
+
+DEFAULT_LEAKY_SLOPE = sp.Rational(1, 100)
+DEFAULT_ELU_ALPHA = sp.S.One
+
+_UNARY_FUNCTIONS = {
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "asin": sp.asin,
+    "acos": sp.acos,
+    "atan": sp.atan,
+    "arcsin": sp.asin,
+    "arccos": sp.acos,
+    "arctan": sp.atan,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "tanh": sp.tanh,
+    "log": sp.log,
+    "ln": sp.log,
+    "log10": lambda z: sp.log(z) / sp.log(10),
+    "log2": lambda z: sp.log(z) / sp.log(2),
+    "sqrt": sp.sqrt,
+    "cbrt": lambda z: make_power(z, sp.Rational(1, 3)),
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "erf": sp.erf,
+    "sigmoid": sigmoid,
+    "relu": relu,
+    "softplus": softplus,
+    "gelu": gelu,
+    "silu": silu,
+    "swish": silu,
+    "mish": mish,
+}
+
+
+def real_symbol(name: str) -> sp.Symbol:
+    """The sympy symbol derivlab uses for the variable or a parameter: real-valued."""
+    return sp.Symbol(name, real=True)
+
+
+# ------------------------------------------------------------------ constant caps
+
+
+def _log10_size(value: sp.Expr) -> float | None:
+    """log10 |value| for a constant, or None when it is 0 or not a finite real number."""
+    if isinstance(value, sp.Rational):
+        if value == 0:
+            return None
+        return _int_log10(abs(int(value.p))) - _int_log10(int(value.q))
+    approx = value.evalf(15)
+    if not (approx.is_real and approx.is_finite) or approx.is_zero:
+        return None
+    return float(mpmath.log10(abs(mpmath.mpf(approx))))
+
+
+def _int_log10(n: int) -> float:
+    bits = n.bit_length()
+    if bits < 1000:
+        return math.log10(n)
+    shift = bits - 60
+    return math.log10(n >> shift) + shift * math.log10(2)
+
+
+def _check_constant(value: sp.Expr, column: int) -> None:
+    if value.free_symbols:
+        return
+    size = _log10_size(value)
+    if size is not None and abs(size) > MAX_CONSTANT_LOG10:
+        raise ExpressionError("a constant in the expression is too large", column)
+
+
+def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
+    if not exponent.free_symbols:
+        approx = exponent.evalf(15)
+        if approx.is_real and approx.is_finite:
+            if abs(float(approx)) > MAX_CONSTANT_EXPONENT:
+                raise ExpressionError(
+                    f"the exponent is too large (more than {MAX_CONSTANT_EXPONENT} in size)", column
+                )
+            if not base.free_symbols:
+                size = _log10_size(base)
+                if size is not None and abs(size * float(approx)) > MAX_CONSTANT_LOG10:
+                    raise ExpressionError("the power is too large to compute", column)
+    if base is sp.E:
+        return sp.exp(exponent)
+    return make_power(base, exponent)
+
+
+# ---------------------------------------------------------------- tree to sympy
+
+
+class _Builder:
+    def __init__(self, variable: str, parameters: tuple[str, ...]) -> None:
+        self.symbols = {variable: real_symbol(variable)}
+        for p in parameters:
+            self.symbols[p] = real_symbol(p)
+
+    def build(self, node: Node) -> sp.Expr:
+        result = self._build(node)
+        _check_constant(result, node.column)
+        return result
+
+    def _build(self, node: Node) -> sp.Expr:
+        if isinstance(node, Number):
+            value: Fraction = node.value
+            return sp.Rational(value.numerator, value.denominator)
+        if isinstance(node, Name):
+            if node.kind == "constant":
+                return sp.pi if node.name == "pi" else sp.E
+            return self.symbols[node.name]
+        if isinstance(node, Unary):
+            operand = self.build(node.operand)
+            return -operand if node.op == "-" else operand
+        if isinstance(node, Binary):
+            left = self.build(node.left)
+            right = self.build(node.right)
+            if node.op == "+":
+                return left + right
+            if node.op == "-":
+                return left - right
+            if node.op == "*":
+                return left * right
+            if node.op == "/":
+                return left / right
+            return _power(left, right, node.column)
+        if isinstance(node, Abs):
+            return sp.Abs(self.build(node.operand))
+        if isinstance(node, Call):
+            args = [self.build(a) for a in node.args]
+            return self._call(node, args)
+        raise ExpressionError(f"unsupported part {type(node).__name__}", node.column)
+
+    def _call(self, node: Call, args: list[sp.Expr]) -> sp.Expr:
+        name = node.name
+        if name == "exp":
+            arg = args[0]
+            if not arg.free_symbols:
+                size = arg.evalf(15)
+                if size.is_real and size.is_finite and abs(float(size)) > 2.3 * MAX_CONSTANT_LOG10:
+                    raise ExpressionError("the exponent is too large", node.column)
+            return sp.exp(arg)
+        if name == "leaky_relu":
+            slope = args[1] if len(args) > 1 else DEFAULT_LEAKY_SLOPE
+            return leaky_relu(args[0], slope)
+        if name == "elu":
+            alpha = args[1] if len(args) > 1 else DEFAULT_ELU_ALPHA
+            return elu(args[0], alpha)
+        return _UNARY_FUNCTIONS[name](args[0])
+
+
+def to_sympy(tree: Node, variable: str = "x", parameters: tuple[str, ...] = ()) -> sp.Expr:
+    """The sympy expression of a parsed tree, built under a time bound.
+
+    Raises :class:`ExpressionError` for constants that are too large, and when
+    building takes longer than :data:`BUILD_SECONDS`.
+    """
+    builder = _Builder(variable, tuple(parameters))
+    try:
+        return run_with_deadline(lambda: builder.build(tree), BUILD_SECONDS)
+    except DeadlineExceeded:
+        raise ExpressionError("the expression is too complicated to work with quickly") from None
+    except RecursionError:
+        raise ExpressionError("the expression is nested too deeply") from None
+
+
+# ------------------------------------------------------------------- derivatives
+
+#: sympy node types the evaluators and the C printer understand
+SUPPORTED_TYPES: tuple[type, ...] = (
+    sp.Symbol,
+    sp.Number,
+    sp.NumberSymbol,
+    sp.core.numbers.ImaginaryUnit,
+    sp.Add,
+    sp.Mul,
+    sp.Pow,
+    sp.exp,
+    sp.log,
+    sp.sin,
+    sp.cos,
+    sp.tan,
+    sp.asin,
+    sp.acos,
+    sp.atan,
+    sp.sinh,
+    sp.cosh,
+    sp.tanh,
+    sp.Abs,
+    sp.sign,
+    sp.erf,
+    sp.Heaviside,
+    sp.DiracDelta,
+    sigmoid,
+    relu,
+    leaky_relu,
+    softplus,
+    gelu,
+    silu,
+    mish,
+    elu,
+    real_pow,
+)
+
+
+def is_supported(expr: sp.Expr) -> bool:
+    """True when every node of ``expr`` is of a type in :data:`SUPPORTED_TYPES`."""
+    return all(isinstance(node, SUPPORTED_TYPES) for node in sp.preorder_traversal(expr))
+
+
+def _size(expr: sp.Expr) -> int:
+    return sp.count_ops(expr, visual=False) + len(str(expr)) // 40
+
+
+def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
+    """A shorter equal form of ``expr`` when one is found within ``seconds``.
+
+    Tries ``sympy.simplify`` under the deadline, and the cheap ``factor_terms``;
+    keeps the shortest candidate (by operation count) that the evaluators
+    support, ``expr`` itself when nothing is shorter.
+    """
+    candidates = [expr]
+    for transform, share in ((sp.factor_terms, 0.4), (sp.simplify, 1.0)):
+        try:
+            candidate = run_with_deadline(lambda t=transform: t(expr), seconds * share)
+        except DeadlineExceeded:
+            continue
+        except (RecursionError, ValueError, TypeError, NotImplementedError, AttributeError):
+            continue
+        if is_supported(candidate):
+            candidates.append(candidate)
+    return min(candidates, key=_size)
+
+
+def derivative(expr: sp.Expr, symbol: sp.Symbol, seconds: float = DIFF_SECONDS) -> sp.Expr:
+    """d(expr)/d(symbol), tidied; :class:`ExpressionError` if it takes longer than ``seconds``."""
+    try:
+        raw = run_with_deadline(lambda: sp.diff(expr, symbol), seconds)
+    except DeadlineExceeded:
+        raise ExpressionError("the derivative is too large to work out quickly") from None
+    return tidy(raw)
+
+
+# ---------------------------------------------------------------------- printers
+
+
+class TextPrinter(StrPrinter):
+    """Sympy's plain text, spelled so that derivlab's own parser reads it back."""
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Abs(self, expr):
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Heaviside(self, expr):
+        return f"heaviside({self._print(expr.args[0])})"
+
+    def _print_DiracDelta(self, expr):
+        return f"delta({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_elu(self, expr):
+        z, alpha = expr.args
+        if alpha == 1:
+            return f"elu({self._print(z)})"
+        return f"elu({self._print(z)}, {self._print(alpha)})"
+
+    def _print_real_pow(self, expr):
+        u, r = expr.args
+        base = self.parenthesize(u, PRECEDENCE["Pow"], strict=True)
+        return f"{base}**({r.p}/{r.q})"
+
+
+class MathPrinter(LatexPrinter):
+    """Sympy's LaTeX with ``H`` for the Heaviside step."""
+
+    def _print_Heaviside(self, expr, exp=None):
+        tex = rf"H\left({self._print(expr.args[0])}\right)"
+        if exp is not None:
+            tex = rf"{tex}^{{{exp}}}"
+        return tex
+
+
+def to_text(expr: sp.Expr) -> str:
+    """Canonical one-line text of ``expr`` (e.g. ``x**3 - 3*x``)."""
+    return TextPrinter().doprint(expr)
+
+
+def to_latex(expr: sp.Expr) -> str:
+    """LaTeX of ``expr``."""
+    return MathPrinter().doprint(expr)
