@@ -13,12 +13,13 @@ log = logging.getLogger(__name__)
 def qt_application():
     """The QApplication, created once, with VisPy told to use it."""
     from PySide6.QtWidgets import QApplication
-    from vispy import app as vispy_app
+
+    from derivlab.render.offscreen import use_qt_app
 
     application = QApplication.instance() or QApplication(sys.argv[:1])
     application.setApplicationName("derivlab")
     application.setOrganizationName("derivlab")
-    vispy_app.use_app("pyside6")
+    use_qt_app()
     return application
 
 

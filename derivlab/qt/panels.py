@@ -125,12 +125,13 @@ class RealControl(QWidget):
             self.box.setRange(parameter.minimum, parameter.maximum)
             self.box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
             self.sign_buttons = QButtonGroup(self)
-            for text, sign in (("h > 0", 1), ("h < 0", -1)):
+            # Button ids: 1 for h > 0, 2 for h < 0 (QButtonGroup reserves -1 for "no id").
+            for text, button_id in (("h > 0", 1), ("h < 0", 2)):
                 button = QPushButton(text)
                 button.setCheckable(True)
-                button.setObjectName(f"sign_{parameter.name}_{'plus' if sign > 0 else 'minus'}")
+                button.setObjectName(f"sign_{parameter.name}_{'plus' if button_id == 1 else 'minus'}")
                 button.setToolTip("Approach from the right (h > 0) or from the left (h < 0)")
-                self.sign_buttons.addButton(button, sign)
+                self.sign_buttons.addButton(button, button_id)
                 layout.addWidget(button)
             self.sign_buttons.idClicked.connect(lambda _id: self._emit_from_box())
         else:
@@ -152,7 +153,8 @@ class RealControl(QWidget):
         if p.kind == "step":
             # Right end of the slider is the largest step, left end the smallest: log scale.
             log_lo, log_hi = math.log10(p.minimum), math.log10(p.maximum)
-            return 10 ** (log_lo + t * (log_hi - log_lo))
+            magnitude = 10 ** (log_lo + t * (log_hi - log_lo))
+            return min(max(magnitude, p.minimum), p.maximum)  # rounding must not step outside
         lo, hi = self.slider_range
         return lo + t * (hi - lo)
 
@@ -169,7 +171,7 @@ class RealControl(QWidget):
     def _sign(self) -> float:
         if self.sign_buttons is None:
             return 1.0
-        return -1.0 if self.sign_buttons.checkedId() == -1 else 1.0
+        return -1.0 if self.sign_buttons.checkedId() == 2 else 1.0
 
     def _emit_from_slider(self, position: int) -> None:
         if self._updating:
@@ -188,7 +190,7 @@ class RealControl(QWidget):
         try:
             if self.parameter.kind == "step":
                 self.box.setValue(abs(value))
-                button = self.sign_buttons.button(-1 if value < 0 else 1)
+                button = self.sign_buttons.button(2 if value < 0 else 1)
                 button.setChecked(True)
             else:
                 self.box.setValue(value)

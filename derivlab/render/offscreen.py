@@ -37,6 +37,19 @@ def has_screen() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def use_qt_app():
+    """Tell VisPy to draw with Qt (PySide6): the window's canvases live in Qt widgets."""
+    from vispy import app
+
+    return app.use_app("pyside6")
+
+
+def vispy_version() -> str:
+    import vispy
+
+    return vispy.__version__
+
+
 def offscreen_app():
     """The VisPy application to draw with: the one in use, Qt with a screen, EGL without."""
     from vispy import app
