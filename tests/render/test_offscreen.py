@@ -1,0 +1,104 @@
+"""Frames drawn through the shared path, checked at pixels computed from the scene."""
+
+import numpy as np
+import pytest
+
+from derivlab.model import View
+from derivlab.render.canvas import dash_segments, polyline_connect
+from derivlab.render.offscreen import OffscreenRenderer, parse_size
+from derivlab.render.themes import THEMES, get_theme
+from derivlab.scenes import get_scene
+
+
+def rgb(hex_color):
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def color_near(image, col, row, color, radius=3, tolerance=70):
+    c, r = int(round(col)), int(round(row))
+    patch = image[max(r - radius, 0) : r + radius + 1, max(c - radius, 0) : c + radius + 1, :3].astype(float)
+    return bool((np.linalg.norm(patch - color, axis=-1) < tolerance).any())
+
+
+@pytest.fixture
+def renderer():
+    r = OffscreenRenderer(get_scene("secant"), (960, 540), values={"a": 1.3, "h": 0.5}, view=View(-2.5, 2.5, -4, 4))
+    yield r
+    r.close()
+
+
+def test_frame_has_the_requested_size_and_theme_background(renderer):
+    image = renderer.render()
+    assert image.shape == (540, 960, 4) and image.dtype == np.uint8
+    assert np.allclose(image[530, 480, :3], rgb(get_theme("light").background), atol=40)
+
+
+def test_curve_secant_and_tangent_pass_through_computed_pixels(renderer):
+    image = renderer.render()
+    theme = get_theme("light")
+    canvas = renderer.canvas
+    a, h = 1.3, 0.5
+    f = lambda x: x**3 - 3 * x  # noqa: E731
+    slope = (f(a + h) - f(a)) / h
+    # The curve at x = -1 (the local maximum, y = 2).
+    assert color_near(image, *canvas.data_to_pixel(-1.0, 2.0), rgb(theme.color("curve")))
+    # The secant at x = 1, well away from the curve.
+    assert color_near(image, *canvas.data_to_pixel(1.0, f(a) + slope * (1.0 - a)), rgb(theme.color("secant")))
+    # The dashed tangent: most sample points along it find its colour within a few pixels.
+    xs = np.linspace(-0.5, 0.9, 15)
+    hits = [color_near(image, *canvas.data_to_pixel(x, f(a) + (3 * a**2 - 3) * (x - a)), rgb(theme.color("tangent")), radius=6) for x in xs]
+    assert np.mean(hits) > 0.4  # dashes: gaps and thin antialiased ends miss some points
+    # And no tangent colour far from the tangent, e.g. at the origin's top-left quadrant.
+    assert not color_near(image, *canvas.data_to_pixel(-2.0, 3.5), rgb(theme.color("tangent")), radius=4)
+
+
+def test_changing_h_moves_the_second_point_without_rebuilding_visuals(renderer):
+    before = dict(renderer.canvas._visuals)
+    renderer.state.set("h", -0.8)
+    image = renderer.render()
+    assert renderer.canvas._visuals == before  # same visual objects, updated with set_data
+    a, h = 1.3, -0.8
+    point = renderer.canvas.data_to_pixel(a + h, (a + h) ** 3 - 3 * (a + h))
+    assert color_near(image, *point, rgb(get_theme("light").color("secant")))
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_every_theme_renders(theme):
+    r = OffscreenRenderer(get_scene("secant"), (640, 360), theme=theme)
+    try:
+        image = r.render()
+    finally:
+        r.close()
+    assert np.allclose(image[355, 5, :3], rgb(get_theme(theme).background), atol=40)
+    assert image[..., :3].std() > 5
+
+
+def test_large_frame_renders_at_full_size():
+    r = OffscreenRenderer(get_scene("secant"), (3840, 2160))
+    try:
+        image = r.render()
+        assert image.shape[:2] == (2160, 3840)
+        # The curve's maximum at (-1, 2) is drawn at 4K scale, not in a corner.
+        col, row = r.canvas.data_to_pixel(-1.0, 2.0)
+        assert 1000 < col < 1800 and 500 < row < 1100
+        assert color_near(image, col, row, rgb(get_theme("light").color("curve")), radius=5)
+    finally:
+        r.close()
+
+
+def test_polyline_connect_leaves_gaps_at_nan():
+    pos, connect = polyline_connect(np.array([0.0, 1, 2, 3]), np.array([0.0, np.nan, 1, 2]))
+    assert connect.tolist() == [False, False, True, False]
+    assert np.isfinite(pos).all()
+
+
+def test_dashes_have_the_requested_pixel_lengths():
+    seg = dash_segments(np.array([0.0, 100.0]), np.array([0.0, 0.0]), 1.0, 1.0, dash=10, gap=5)
+    lengths = np.diff(seg[:, 0])[::2]
+    assert np.allclose(lengths[:-1], 10) and len(lengths) == 7
+
+
+@pytest.mark.parametrize("text", ["1920", "0x0", "100000x10", "axb", "7681x4320"])
+def test_bad_sizes_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_size(text)

@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+from derivlab.model import ParameterError, View
+from derivlab.scenes import SCENES, get_scene
+from derivlab.scenes.base import break_jumps, formula_text
+from derivlab.scenes.secant import secant_slope
+
+
+def readouts(frame):
+    return {r.symbol: r.value for r in frame.readouts}
+
+
+def test_secant_slope_matches_the_difference_quotient_of_a_cubic():
+    scene = get_scene("secant")
+    a, h = 1.3, 0.25
+    frame = scene.compute({"f": "x^3 - 3x", "a": a, "h": h}, View())
+    f = lambda x: x**3 - 3 * x  # noqa: E731
+    values = readouts(frame)
+    assert values["Δf/h"] == pytest.approx((f(a + h) - f(a)) / h, rel=1e-13)
+    assert values["f′(a)"] == pytest.approx(3 * a**2 - 3, rel=1e-13)
+    # For a cubic the gap is exactly 3a·h + h².
+    assert values["Δf/h − f′(a)"] == pytest.approx(3 * a * h + h**2, rel=1e-9)
+    secant = frame.drawable("secant")
+    assert np.allclose(np.diff(secant.y) / np.diff(secant.x), values["Δf/h"])
+    tangent = frame.drawable("tangent")
+    assert tangent.dashed
+    assert np.allclose(np.interp(a, tangent.x, tangent.y), f(a))
+
+
+@pytest.mark.parametrize("h", [1.0, 0.1, 0.01, 0.001, -0.001, 1e-8])
+def test_secant_of_x_squared_at_2_is_4_plus_h(h):
+    frame = get_scene("secant").compute({"f": "x^2", "a": 2.0, "h": h}, View())
+    assert readouts(frame)["Δf/h"] == pytest.approx(4 + h, abs=1e-7)
+    assert readouts(frame)["f′(a)"] == 4.0
+
+
+def test_corner_has_no_tangent_and_says_so():
+    frame = get_scene("secant").compute({"f": "|x|", "a": 0.0, "h": -0.5}, View())
+    assert readouts(frame)["Δf/h"] == pytest.approx(-1.0)
+    assert readouts(frame)["f′(a)"] is None
+    assert "tangent" not in {d.key for d in frame.drawables}
+
+
+def test_undefined_point_gives_a_message_not_a_crash():
+    frame = get_scene("secant").compute({"f": "log(x)", "a": -1.0, "h": 0.5}, View())
+    assert "undefined" in frame.message
+    assert "secant" not in {d.key for d in frame.drawables}
+
+
+def test_curve_is_sampled_across_the_view_with_gaps_at_poles():
+    view = View(-2, 2, -4, 4, pixels=800)
+    frame = get_scene("secant").compute({"f": "1/x", "a": 1.0, "h": 0.5}, view)
+    curve = frame.drawable("curve")
+    assert curve.x[0] < -2 and curve.x[-1] > 2 and len(curve.x) >= 1600
+    assert np.isnan(curve.y).any()  # the pole at 0 is a gap, not a vertical line
+
+
+def test_break_jumps_cuts_only_jumps_across_the_view():
+    view = View(-1, 1, -1, 1)
+    y = break_jumps(np.arange(4.0), np.array([50.0, -50.0, 0.5, 0.6]), view)
+    assert np.isnan(y[1]) and np.isfinite(y[2]) and y[0] <= view.y_max + 10 * view.height
+
+
+def test_parameters_are_checked_by_their_declarations():
+    state = get_scene("secant").new_state()
+    with pytest.raises(ParameterError):
+        state.set("h", 0)
+    with pytest.raises(ParameterError, match="column"):
+        state.set("f", "x^^2")
+    with pytest.raises(ParameterError):
+        state.set("f", "__import__('os')")
+    assert state["f"] == "x^3 - 3x"
+
+
+def test_formula_text_reads_like_paper():
+    assert formula_text("x**3 - 3*x") == "x³ − 3x"
+    assert formula_text("-x**2") == "−x²"
+
+
+def test_every_scene_computes_its_defaults():
+    for scene in SCENES.values():
+        frame = scene.compute(scene.defaults(), scene.default_view)
+        assert frame.drawables
