@@ -24,7 +24,6 @@ from derivlab import __version__
 from derivlab.compute.backend import Backend, get_backend, numpy_backend
 from derivlab.model import ParameterError, SceneState
 from derivlab.render.canvas import PlotCanvas
-from derivlab.render.offscreen import gl_info
 from derivlab.render.presenter import ScenePresenter
 from derivlab.render.themes import THEMES
 from derivlab.scenes import DEFAULT_SCENE, SCENES, SceneFrame, get_scene
@@ -334,8 +333,7 @@ class MainWindow(QMainWindow):
 
     def _show_gl_info(self) -> None:
         try:
-            self.plot.canvas.context.set_current()
-            info = gl_info()
+            info = self.plot.gl_info()
             self.gl_label.setText(f"OpenGL: {info['renderer']}")
             self.gl_label.setToolTip(f"{info['vendor']} — {info['version']}")
         except Exception as exc:  # noqa: BLE001

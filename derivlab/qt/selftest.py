@@ -83,8 +83,6 @@ def run_selftest(screenshot: str | None = None, timeout: float = 60.0) -> int:
     """Open the main window, render the default scene and check it; 0 when all is right."""
     from PySide6.QtWidgets import QApplication
 
-    from derivlab.render.offscreen import gl_info
-
     from .app import qt_application
     from .main_window import MainWindow
 
@@ -106,8 +104,7 @@ def run_selftest(screenshot: str | None = None, timeout: float = 60.0) -> int:
     for _ in range(20):
         app.processEvents()
         time.sleep(0.02)
-    window.plot.canvas.context.set_current()
-    info = gl_info()
+    info = window.plot.gl_info()
     image = window.plot.render()
     problems = check_frame(image, window)
     scene = get_scene(DEFAULT_SCENE)

@@ -458,5 +458,12 @@ class PlotCanvas:
         """The current picture as an RGBA uint8 array (rows from the top)."""
         return self.canvas.render(alpha=True)
 
+    def gl_info(self) -> dict[str, str]:
+        """Renderer, vendor and version of this canvas's OpenGL context."""
+        from .offscreen import gl_info
+
+        self.canvas.set_current()
+        return gl_info()
+
     def close(self) -> None:
         self.canvas.close()

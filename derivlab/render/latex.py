@@ -30,9 +30,10 @@ def latex_png(latex: str, color: str = "#000000", dpi: int = 110, fontsize: floa
 
     buffer = io.BytesIO()
     try:
-        mathtext.math_to_image(
-            f"${latex}$", buffer, prop=FontProperties(size=fontsize), dpi=dpi, format="png", color=color
-        )
+        with matplotlib.rc_context({"savefig.transparent": True}):
+            mathtext.math_to_image(
+                f"${latex}$", buffer, prop=FontProperties(size=fontsize), dpi=dpi, format="png", color=color
+            )
     except Exception as exc:  # noqa: BLE001 - mathtext raises several kinds on unknown input
         log.debug("mathtext could not typeset %r: %s", latex, exc)
         return None
