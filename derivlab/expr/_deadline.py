@@ -9,7 +9,9 @@ background, unlike a thread that is merely no longer waited for.
 
 from __future__ import annotations
 
+import inspect
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,22 +23,34 @@ class DeadlineExceeded(BaseException):
     """The bounded work ran past its deadline."""
 
 
+_current = threading.local()
+_GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
 def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
     """Return ``work()``, or raise :class:`DeadlineExceeded` after ``seconds``.
 
     Only Python-level work can be interrupted; the callers keep the C-level
-    pieces (big-integer arithmetic) small through the parser's caps.
+    pieces (big-integer arithmetic) small through the parser's caps. Nested
+    calls keep the earlier of the two deadlines.
     """
     deadline = time.monotonic() + max(0.0, seconds)
+    outer = getattr(_current, "deadline", None)
+    if outer is not None:
+        deadline = min(deadline, outer)
     previous = sys.gettrace()
 
     def tracer(frame, event, arg):  # noqa: ARG001 - signature fixed by sys.settrace
-        if time.monotonic() > deadline:
+        # not inside generators: one being closed by the garbage collector would
+        # only print "Exception ignored"; the next ordinary call raises instead
+        if time.monotonic() > deadline and not frame.f_code.co_flags & _GENERATOR_FLAGS:
             raise DeadlineExceeded
         return None
 
+    _current.deadline = deadline
     sys.settrace(tracer)
     try:
         return work()
     finally:
         sys.settrace(previous)
+        _current.deadline = outer

@@ -40,7 +40,7 @@ MAX_CONSTANT_LOG10 = 4000
 #: seconds allowed to build the sympy expression of a typed function
 BUILD_SECONDS = 1.0
 #: seconds allowed for one derivative (differentiation) and for simplifying it
-DIFF_SECONDS = 2.0
+DIFF_SECONDS = 1.0
 SIMPLIFY_SECONDS = 0.2
 
 DEFAULT_LEAKY_SLOPE = sp.Rational(1, 100)
@@ -252,37 +252,72 @@ def is_supported(expr: sp.Expr) -> bool:
     return all(isinstance(node, SUPPORTED_TYPES) for node in sp.preorder_traversal(expr))
 
 
-def _size(expr: sp.Expr) -> int:
-    return sp.count_ops(expr, visual=False) + len(str(expr)) // 40
+#: largest derivative (in tree nodes) derivlab keeps; beyond it the derivative is refused
+MAX_DERIVATIVE_NODES = 6000
+#: simplify only expressions up to this many nodes (larger ones only get factor_terms)
+SIMPLIFY_NODES = 600
+
+
+def node_count(expr: sp.Expr, limit: int | None = None) -> int:
+    """Number of nodes in the tree of ``expr``, counting stops just past ``limit``."""
+    count = 0
+    for _ in sp.preorder_traversal(expr):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
+
+
+def _expands_badly(expr: sp.Expr) -> bool:
+    """True for powers of sums with large integer exponents, whose expansion is slow."""
+    return any(
+        isinstance(p, sp.Pow) and p.exp.is_Integer and abs(p.exp) > 12 and isinstance(p.base, sp.Add)
+        for p in sp.preorder_traversal(expr)
+    )
 
 
 def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
     """A shorter equal form of ``expr`` when one is found within ``seconds``.
 
-    Tries ``sympy.simplify`` under the deadline, and the cheap ``factor_terms``;
-    keeps the shortest candidate (by operation count) that the evaluators
-    support, ``expr`` itself when nothing is shorter.
+    Tries the cheap ``factor_terms`` and, for expressions of modest size that do
+    not contain powers of sums with large exponents, ``sympy.simplify``, each
+    under a deadline; keeps the candidate with the fewest tree nodes that the
+    evaluators support (``expr`` itself when nothing is smaller).
     """
-    candidates = [expr]
-    for transform, share in ((sp.factor_terms, 0.4), (sp.simplify, 1.0)):
+    size = node_count(expr, SIMPLIFY_NODES)
+    transforms: list[tuple] = [(sp.factor_terms, 0.4)]
+    if size <= SIMPLIFY_NODES and not _expands_badly(expr):
+        transforms.append((sp.simplify, 1.0))
+    best, best_size = expr, node_count(expr)
+    for transform, share in transforms:
         try:
             candidate = run_with_deadline(lambda t=transform: t(expr), seconds * share)
         except DeadlineExceeded:
             continue
         except (RecursionError, ValueError, TypeError, NotImplementedError, AttributeError):
             continue
-        if is_supported(candidate):
-            candidates.append(candidate)
-    return min(candidates, key=_size)
+        candidate_size = node_count(candidate, best_size)
+        if candidate_size < best_size and is_supported(candidate):
+            best, best_size = candidate, candidate_size
+    return best
 
 
 def derivative(expr: sp.Expr, symbol: sp.Symbol, seconds: float = DIFF_SECONDS) -> sp.Expr:
-    """d(expr)/d(symbol), tidied; :class:`ExpressionError` if it takes longer than ``seconds``."""
+    """d(expr)/d(symbol), tidied.
+
+    Raises :class:`ExpressionError` when differentiating takes longer than
+    ``seconds`` or the result has more than :data:`MAX_DERIVATIVE_NODES` nodes.
+    """
     try:
         raw = run_with_deadline(lambda: sp.diff(expr, symbol), seconds)
     except DeadlineExceeded:
         raise ExpressionError("the derivative is too large to work out quickly") from None
-    return tidy(raw)
+    result = tidy(raw)
+    if node_count(result, MAX_DERIVATIVE_NODES) > MAX_DERIVATIVE_NODES:
+        raise ExpressionError(
+            f"the derivative is too large to work with (more than {MAX_DERIVATIVE_NODES} parts)"
+        )
+    return result
 
 
 # ---------------------------------------------------------------------- printers
