@@ -281,6 +281,26 @@ def _mpmath_functions(kink: bool) -> dict[type, Callable[..., Any]]:
 # -------------------------------------------------------------------- compiler
 
 
+def _np_powi(b, n: int):
+    """bⁿ for an integer n: small powers by repeated multiplication (numpy's pow is slow).
+
+    Squaring is exact to the last rounding like pow; for |n| ≤ 8 the result differs
+    from pow by at most a few ulps.
+    """
+    if 2 <= abs(n) <= 8:
+        result = None
+        square = b
+        k = abs(n)
+        while k:
+            if k & 1:
+                result = square if result is None else result * square
+            k >>= 1
+            if k:
+                square = square * square
+        return 1 / result if n < 0 else result
+    return b**n
+
+
 class _Backend:
     def __init__(self, kind: str, kink: bool) -> None:
         self.kind = kind
@@ -303,7 +323,7 @@ class _Backend:
 
     def powi(self, b, n: int):
         if self.kind == "numpy":
-            return b**n
+            return _np_powi(b, n)
         if n < 0 and b == 0:
             return mpmath.inf
         if mpmath.isnan(b):
