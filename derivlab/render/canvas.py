@@ -15,10 +15,10 @@ from vispy import scene
 from vispy.color import Color
 
 from derivlab.model import View
-from derivlab.scenes.drawables import Curve, Label, Markers, SceneFrame
+from derivlab.scenes.drawables import Curve, Fill, Label, Markers, Panel, SceneFrame
 
 from .themes import DEFAULT_THEME, Theme, get_theme
-from .ticks import minor_step, nice_step, tick_labels, ticks
+from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
 
 DragHandler = Callable[[str, float], None]
 
@@ -73,12 +73,260 @@ def dash_segments(
     return np.concatenate(out).astype(np.float32)
 
 
-class PlotCanvas:
-    """A plane with pan/zoom, grid, axes, legend and readouts, drawing :class:`SceneFrame` s.
+def fill_triangles(x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Triangles (3 vertices each) covering the region between ``lower`` and ``upper`` over ``x``.
 
+    Columns where any value is NaN are left out, so the region has gaps there.
+    """
+    x, lower, upper = (np.asarray(a, dtype=np.float64) for a in (x, lower, upper))
+    ok = np.isfinite(x) & np.isfinite(lower) & np.isfinite(upper)
+    both = ok[:-1] & ok[1:]
+    i = np.nonzero(both)[0]
+    if i.size == 0:
+        return np.zeros((0, 2), dtype=np.float32)
+    a = np.column_stack([x[i], lower[i]])
+    b = np.column_stack([x[i + 1], lower[i + 1]])
+    c = np.column_stack([x[i + 1], upper[i + 1]])
+    d = np.column_stack([x[i], upper[i]])
+    tris = np.stack([a, b, c, a, c, d], axis=1).reshape(-1, 2)
+    return tris.astype(np.float32)
+
+
+class PlotArea:
+    """One plane of a canvas: a view box with grid, axes, tick labels and the panel's drawables.
+
+    The main area pans and zooms with the mouse; extra areas show the view their
+    panel asks for. ``x_log``/``y_log`` label ticks as powers of ten: the drawables'
+    coordinates are then log₁₀ of the quantity.
+    """
+
+    def __init__(self, owner: PlotCanvas, interactive: bool):
+        self.owner = owner
+        self.view = scene.widgets.ViewBox()
+        self.view.camera = scene.PanZoomCamera(aspect=None)
+        self.view.camera.interactive = interactive
+        self.visuals: dict[str, object] = {}
+        self.kinds: dict[str, str] = {}
+        self.x_log = False
+        self.y_log = False
+        self.x_name = "x"
+        self.y_name = "y"
+        self.title = ""
+        z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
+        self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._minor_grid.order = z_grid
+        self._major_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._major_grid.order = z_grid + 1
+        self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
+        self._axes.order = z_axes
+        # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
+        self._x_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._y_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="center")
+        self._x_name = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="top")
+        self._y_name = scene.visuals.Text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
+        self._title = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
+            label.order = z_axes + 1
+        for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
+                       self._x_name, self._y_name, self._title):
+            _flat(visual)
+
+    # -- view ----------------------------------------------------------------
+    def current_view(self) -> View | None:
+        rect = self.view.camera.rect
+        try:
+            return View(rect.left, rect.right, rect.bottom, rect.top, max(2, int(self.view.size[0])))
+        except ValueError:
+            return None
+
+    def set_view(self, view: View) -> None:
+        self.view.camera.set_range(x=(view.x_min, view.x_max), y=(view.y_min, view.y_max), margin=0.0)
+        self.update_grid()
+
+    def pixel_size(self) -> tuple[float, float]:
+        w, h = (max(2.0, float(s)) for s in self.view.size)
+        return w, h
+
+    # -- grid and axes -------------------------------------------------------
+    def _axis_ticks(self, lo: float, hi: float, pixels: float, target: float, log: bool):
+        if log:
+            step = max(1.0, nice_step(hi - lo, pixels, target))
+            step = float(np.ceil(step))
+            major = ticks(lo, hi, step)
+            minor = log_minor_ticks(lo, hi) if hi - lo <= 8 else ticks(lo, hi, 1.0)
+            return step, major, minor, power_labels
+        step = nice_step(hi - lo, pixels, target)
+        return step, ticks(lo, hi, step), ticks(lo, hi, minor_step(step)), tick_labels
+
+    def update_grid(self) -> None:
+        view = self.current_view()
+        if view is None:
+            return
+        o = self.owner
+        th = o.theme
+        w_px, h_px = self.pixel_size()
+        step_x, major_x, minor_x, label_x_fn = self._axis_ticks(view.x_min, view.x_max, w_px, o.px(110), self.x_log)
+        step_y, major_y, minor_y, label_y_fn = self._axis_ticks(view.y_min, view.y_max, h_px, o.px(90), self.y_log)
+
+        def segments(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+            vertical = [[[x, view.y_min], [x, view.y_max]] for x in xs]
+            horizontal = [[[view.x_min, y], [view.x_max, y]] for y in ys]
+            pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
+            return pts if len(pts) else np.zeros((2, 2))
+
+        self._minor_grid.set_data(pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
+        self._major_grid.set_data(pos=segments(major_x, major_y), color=_rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
+
+        # Axes through the origin, or along the nearest edge when the origin is out of view.
+        # Log axes have no origin: their axis lines sit on the lower and left edges.
+        x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
+        y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
+        axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
+        self._axes.set_data(pos=axes, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
+
+        dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
+        font = o.font(15)
+        pad = o.px(6)
+        label_y = min(max(x_axis_y - pad * dy, view.y_min + o.px(24) * dy), view.y_max)
+        keep_x = np.abs(major_x - y_axis_x) > 0.5 * step_x  # no label on top of the y axis
+        xs = major_x[keep_x & (major_x > view.x_min + 0.3 * step_x) & (major_x < view.x_max - 0.3 * step_x)]
+        self._set_labels(self._x_labels, label_x_fn(xs, step_x), np.column_stack([xs, np.full_like(xs, label_y)]), font)
+        label_x = min(max(y_axis_x - pad * dx, view.x_min + o.px(60) * dx), view.x_max)
+        keep_y = np.abs(major_y - x_axis_y) > 0.5 * step_y
+        ys = major_y[keep_y & (major_y > view.y_min + 0.3 * step_y) & (major_y < view.y_max - 0.3 * step_y)]
+        self._set_labels(self._y_labels, label_y_fn(ys, step_y), np.column_stack([np.full_like(ys, label_x), ys]), font)
+        self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
+        self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
+        self._set_labels(self._y_name, [self.y_name], np.array([[y_axis_x + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
+        self._x_name.color = self._y_name.color = _rgba(th.foreground)
+        if self.title:
+            self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
+            self._title.color = _rgba(th.foreground)
+            self._title.visible = True
+        else:
+            self._title.visible = False
+
+    @staticmethod
+    def _set_labels(visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
+        if not texts:
+            visual.text = ""
+            return
+        visual.text = texts
+        visual.pos = pos.astype(np.float32)
+        visual.font_size = font_size
+
+    # -- drawables -------------------------------------------------------------
+    def show(self, drawables) -> None:
+        """Update each drawable's visual in place; hide the ones that went away."""
+        o = self.owner
+        th = o.theme
+        seen = set()
+        view = self.current_view() or View()
+        w_px, h_px = self.pixel_size()
+        for order, drawable in enumerate(drawables):
+            seen.add(drawable.key)
+            visual = self._visual_for(drawable)
+            visual.visible = True
+            visual.order = order  # later drawables on top
+            if isinstance(drawable, Curve):
+                color = _rgba(th.color(drawable.role))
+                width = o.line_width(drawable.width)
+                if drawable.dashed:
+                    pos = dash_segments(
+                        drawable.x, drawable.y, w_px / view.width, h_px / view.height,
+                        dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
+                    )
+                    if len(pos) == 0:
+                        visual.visible = False
+                        continue
+                    visual.set_data(pos=pos, color=color, width=width, connect="segments")
+                else:
+                    pos, connect = polyline_connect(drawable.x, drawable.y)
+                    if not connect.any():
+                        visual.visible = False
+                        continue
+                    visual.set_data(pos=pos, color=color, width=width, connect=connect)
+            elif isinstance(drawable, Fill):
+                tris = fill_triangles(drawable.x, drawable.lower, drawable.upper)
+                if len(tris) == 0:
+                    visual.visible = False
+                    continue
+                visual.set_data(vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
+                visual.order = order - 1000  # regions lie under every line
+            elif isinstance(drawable, Markers):
+                pos = np.column_stack([drawable.x, drawable.y]).astype(np.float32)
+                pos = pos[np.isfinite(pos).all(axis=1)]
+                if len(pos) == 0:
+                    visual.visible = False
+                    continue
+                visual.set_data(
+                    pos=pos,
+                    size=o.px(drawable.size) * th.line_scale,
+                    face_color=_rgba(th.color(drawable.role)),
+                    edge_color=_rgba(th.background),
+                    edge_width=o.px(2.0),
+                )
+            elif isinstance(drawable, Label):
+                dx, dy = view.width / w_px, view.height / h_px
+                if not (np.isfinite(drawable.x) and np.isfinite(drawable.y)):
+                    visual.visible = False
+                    continue
+                visual.text = drawable.text
+                visual.pos = np.array([[drawable.x + drawable.offset[0] * dx * o.pixel_scale,
+                                        drawable.y - drawable.offset[1] * dy * o.pixel_scale]], np.float32)
+                visual.color = _rgba(th.color(drawable.role))
+                visual.font_size = o.font(drawable.size)
+                visual.anchors = (drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]])
+        for key, visual in self.visuals.items():
+            if key not in seen:
+                visual.visible = False
+
+    def _visual_for(self, drawable):
+        key = drawable.key
+        kind = type(drawable).__name__
+        existing = self.visuals.get(key)
+        if existing is not None and self.kinds.get(key) == kind:
+            return existing
+        if existing is not None:
+            existing.parent = None
+        if isinstance(drawable, Curve):
+            visual = scene.visuals.Line(parent=self.view.scene, method="gl", antialias=False)
+        elif isinstance(drawable, Fill):
+            visual = scene.visuals.Mesh(parent=self.view.scene)
+        elif isinstance(drawable, Markers):
+            visual = scene.visuals.Markers(parent=self.view.scene, symbol="disc")
+        else:
+            visual = scene.visuals.Text(parent=self.view.scene)
+        _flat(visual)
+        self.kinds[key] = kind
+        self.visuals[key] = visual
+        return visual
+
+    def data_to_canvas(self, x: float, y: float) -> np.ndarray:
+        tr = self.view.scene.node_transform(self.owner.canvas.scene)
+        return tr.map([x, y])[:2]
+
+    def canvas_to_data(self, pos) -> np.ndarray:
+        tr = self.owner.canvas.scene.node_transform(self.view.scene)
+        return tr.map(pos)[:2]
+
+    def canvas_rect(self) -> tuple[float, float, float, float]:
+        """(left, top, width, height) of this area in canvas pixels."""
+        tr = self.view.node_transform(self.owner.canvas.scene)
+        left, top = tr.map([0, 0])[:2]
+        w, h = self.view.size
+        return float(left), float(top), float(w), float(h)
+
+
+class PlotCanvas:
+    """A canvas of one or more planes with pan/zoom, grid, axes, legend and readouts.
+
+    It draws :class:`SceneFrame` s: the frame's ``drawables`` go on the main plane,
+    which pans and zooms with the mouse; each of the frame's ``panels`` gets a plane
+    of its own, below or to the right, showing the view the panel asks for.
     ``pixel_scale`` multiplies line widths and text sizes (2.0 for a 4K export of a
-    picture designed at 1080p). ``on_view_changed`` hears pans and zooms;
-    ``on_drag`` hears a draggable marker moved to a new x.
+    picture designed at 1080p). ``on_view_changed`` hears pans and zooms of the main
+    plane; ``on_drag`` hears a draggable marker moved to a new x.
     """
 
     def __init__(
@@ -102,12 +350,13 @@ class PlotCanvas:
             config={"samples": samples},
             parent=parent,
         )
-        self.view = self.canvas.central_widget.add_view()
-        self.view.camera = scene.PanZoomCamera(aspect=None)
-        self._visuals: dict[str, object] = {}
-        self._visual_kinds: dict[str, str] = {}
+        self.grid = self.canvas.central_widget.add_grid(spacing=max(4, int(self.px(10))))
+        self.main = PlotArea(self, interactive=True)
+        self.grid.add_widget(self.main.view, row=0, col=0)
+        self.view = self.main.view
+        self.panels: dict[str, PlotArea] = {}
+        self._panel_layout: tuple = ()
         self._frame: SceneFrame | None = None
-        self._drag_key: str | None = None
         self._drag_parameter: str | None = None
         self._view_listeners: list[Callable[[View], None]] = []
         self._drag_listeners: list[DragHandler] = []
@@ -115,21 +364,7 @@ class PlotCanvas:
         self.show_legend = True
         self.show_readouts = True
 
-        z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
-        self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._minor_grid.order = z_grid + 1
-        self._major_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._major_grid.order = z_grid
-        self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._axes.order = z_axes
-        # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
-        self._x_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
-        self._y_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="center")
-        self._axis_names = scene.visuals.Text(parent=self.view.scene, anchor_x="left", anchor_y="top")
-        for label in (self._x_labels, self._y_labels, self._axis_names):
-            label.order = z_axes + 1
-
-        # Screen-space overlays: legend (top right), readouts (top left), message (bottom).
+        # Screen-space overlays on the main plane: legend (top right), readouts (top left), message (bottom).
         self._legend_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
         self._legend_lines = scene.visuals.Line(parent=self.canvas.scene, method="gl", connect="segments")
         self._legend_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
@@ -139,10 +374,8 @@ class PlotCanvas:
         overlays = (self._legend_box, self._legend_lines, self._legend_text, self._readout_box,
                     self._readout_text, self._message_text)
         for i, overlay in enumerate(overlays):
-            overlay.order = 1000 + i  # over the plane
-        for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
-                       self._axis_names, *overlays):
-            _flat(visual)
+            overlay.order = 1000 + i  # over the planes
+            _flat(overlay)
 
         self.set_view(View())
         self.view.scene.transform.changed.connect(self._on_transform_changed)
@@ -150,7 +383,10 @@ class PlotCanvas:
         self.canvas.events.mouse_press.connect(self._on_mouse_press)
         self.canvas.events.mouse_move.connect(self._on_mouse_move)
         self.canvas.events.mouse_release.connect(self._on_mouse_release)
-        self._apply_theme()
+
+    @property
+    def _visuals(self) -> dict[str, object]:
+        return self.main.visuals
 
     # -- sizes -------------------------------------------------------------
     def px(self, logical: float) -> float:
@@ -167,18 +403,11 @@ class PlotCanvas:
 
     # -- view ----------------------------------------------------------------
     def current_view(self) -> View:
-        rect = self.view.camera.rect
-        width_px = max(2, int(self.view.size[0]))
-        try:
-            return View(rect.left, rect.right, rect.bottom, rect.top, width_px)
-        except ValueError:
-            return self._last_view or View()
+        """The main plane's window (its width in pixels included)."""
+        return self.main.current_view() or self._last_view or View()
 
     def set_view(self, view: View) -> None:
-        self.view.camera.set_range(
-            x=(view.x_min, view.x_max), y=(view.y_min, view.y_max), margin=0.0
-        )
-        self._update_grid()
+        self.main.set_view(view)
 
     def on_view_changed(self, listener: Callable[[View], None]) -> None:
         self._view_listeners.append(listener)
@@ -189,161 +418,78 @@ class PlotCanvas:
     def set_theme(self, theme: str) -> None:
         self.theme = get_theme(theme)
         self.canvas.bgcolor = self.theme.background
-        self._apply_theme()
+        for area in self._areas():
+            area.update_grid()
         if self._frame is not None:
             self.show_frame(self._frame)
 
-    def _apply_theme(self) -> None:
-        self._update_grid()
+    def _areas(self) -> list[PlotArea]:
+        return [self.main, *self.panels.values()]
 
     def _on_transform_changed(self, event=None) -> None:
         view = self.current_view()
         if view == self._last_view:
             return
         self._last_view = view
-        self._update_grid()
+        self.main.update_grid()
         for listener in list(self._view_listeners):
             listener(view)
 
     def _on_resize(self, event=None) -> None:
-        self._update_grid()
+        for area in self._areas():
+            area.update_grid()
         self._layout_overlays()
         self._on_transform_changed()
 
-    # -- grid and axes -------------------------------------------------------
-    def _update_grid(self) -> None:
-        view = self.current_view()
-        w_px, h_px = (max(2.0, float(s)) for s in self.view.size)
-        th = self.theme
-        step_x = nice_step(view.width, w_px, self.px(110))
-        step_y = nice_step(view.height, h_px, self.px(90))
-        major_x, major_y = ticks(view.x_min, view.x_max, step_x), ticks(view.y_min, view.y_max, step_y)
-        minor_x = ticks(view.x_min, view.x_max, minor_step(step_x))
-        minor_y = ticks(view.y_min, view.y_max, minor_step(step_y))
-
-        def segments(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-            vertical = [[[x, view.y_min], [x, view.y_max]] for x in xs]
-            horizontal = [[[view.x_min, y], [view.x_max, y]] for y in ys]
-            pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
-            return pts if len(pts) else np.zeros((2, 2))
-
-        self._minor_grid.set_data(pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=self.line_width(1.0) / th.line_scale)
-        self._major_grid.set_data(pos=segments(major_x, major_y), color=_rgba(th.grid), width=self.line_width(1.2) / th.line_scale)
-
-        # Axes through the origin, or along the nearest edge when the origin is out of view.
-        x_axis_y = float(np.clip(0.0, view.y_min, view.y_max))
-        y_axis_x = float(np.clip(0.0, view.x_min, view.x_max))
-        axes = np.array(
-            [[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]]
-        )
-        self._axes.set_data(pos=axes, color=_rgba(th.foreground, 0.85), width=self.line_width(1.6))
-
-        dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
-        font = self.font(15)
-        pad = self.px(6)
-        # x tick labels sit under the x axis; keep them inside the picture.
-        label_y = min(max(x_axis_y - pad * dy, view.y_min + self.px(24) * dy), view.y_max)
-        keep_x = np.abs(major_x - y_axis_x) > 0.5 * step_x  # no label on top of the y axis
-        xs = major_x[keep_x & (major_x > view.x_min + 0.3 * step_x) & (major_x < view.x_max - 0.3 * step_x)]
-        self._set_labels(self._x_labels, tick_labels(xs, step_x), np.column_stack([xs, np.full_like(xs, label_y)]), font)
-        label_x = min(max(y_axis_x - pad * dx, view.x_min + self.px(60) * dx), view.x_max)
-        keep_y = np.abs(major_y - x_axis_y) > 0.5 * step_y
-        ys = major_y[keep_y & (major_y > view.y_min + 0.3 * step_y) & (major_y < view.y_max - 0.3 * step_y)]
-        self._set_labels(self._y_labels, tick_labels(ys, step_y), np.column_stack([np.full_like(ys, label_x), ys]), font)
-        self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
-        names_pos = np.array([[view.x_max - 22 * dx * self.pixel_scale, x_axis_y + pad * dy], [y_axis_x + pad * dx, view.y_max - 26 * dy * self.pixel_scale]])
-        self._set_labels(self._axis_names, ["x", "y"], names_pos, self.font(18))
-        self._axis_names.color = _rgba(th.foreground)
-
-    @staticmethod
-    def _set_labels(visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
-        if not texts:
-            visual.text = ""
+    # -- panels ----------------------------------------------------------------
+    def _arrange_panels(self, frame: SceneFrame) -> None:
+        layout = (frame.layout, tuple((p.key, p.size) for p in frame.panels), frame.main_size)
+        if layout == self._panel_layout:
             return
-        visual.text = texts
-        visual.pos = pos.astype(np.float32)
-        visual.font_size = font_size
+        self._panel_layout = layout
+        for area in self.panels.values():
+            self.grid.remove_widget(area.view)
+            area.view.parent = None
+        self.panels = {}
+        self.grid.remove_widget(self.main.view)
+        below = frame.layout == "below"
+        self.grid.add_widget(self.main.view, row=0, col=0)
+        self.main.view.stretch = (1.0, frame.main_size) if below else (frame.main_size, 1.0)
+        for i, panel in enumerate(frame.panels, start=1):
+            area = PlotArea(self, interactive=False)
+            self.grid.add_widget(area.view, row=i if below else 0, col=0 if below else i)
+            area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
+            self.panels[panel.key] = area
+
+    def _show_panel(self, area: PlotArea, panel: Panel) -> None:
+        area.x_log, area.y_log = panel.x_log, panel.y_log
+        area.x_name, area.y_name, area.title = panel.x_name, panel.y_name, panel.title
+        current = area.current_view()
+        if current is None or (current.x_min, current.x_max, current.y_min, current.y_max) != (
+            panel.view.x_min, panel.view.x_max, panel.view.y_min, panel.view.y_max
+        ):
+            area.set_view(panel.view)
+        else:
+            area.update_grid()
+        area.show(panel.drawables)
 
     # -- drawing a frame -----------------------------------------------------
     def show_frame(self, frame: SceneFrame) -> None:
-        """Draw ``frame``: update each drawable's visual in place, hide the ones that went away."""
+        """Draw ``frame`` on the main plane and its panels, updating visuals in place."""
         self._frame = frame
-        seen = set()
-        view = self.current_view()
-        w_px, h_px = (max(2.0, float(s)) for s in self.view.size)
-        for order, drawable in enumerate(frame.drawables):
-            seen.add(drawable.key)
-            visual = self._visual_for(drawable)
-            visual.visible = True
-            visual.order = order  # later drawables on top
-            if isinstance(drawable, Curve):
-                color = _rgba(self.theme.color(drawable.role))
-                width = self.line_width(drawable.width)
-                if drawable.dashed:
-                    pos = dash_segments(
-                        drawable.x, drawable.y, w_px / view.width, h_px / view.height,
-                        dash=self.px(14) * self.theme.line_scale, gap=self.px(9) * self.theme.line_scale,
-                    )
-                    if len(pos) == 0:
-                        visual.visible = False
-                        continue
-                    visual.set_data(pos=pos, color=color, width=width, connect="segments")
-                else:
-                    pos, connect = polyline_connect(drawable.x, drawable.y)
-                    if not connect.any():
-                        visual.visible = False
-                        continue
-                    visual.set_data(pos=pos, color=color, width=width, connect=connect)
-            elif isinstance(drawable, Markers):
-                pos = np.column_stack([drawable.x, drawable.y]).astype(np.float32)
-                pos = pos[np.isfinite(pos).all(axis=1)]
-                if len(pos) == 0:
-                    visual.visible = False
-                    continue
-                visual.set_data(
-                    pos=pos,
-                    size=self.px(drawable.size) * self.theme.line_scale,
-                    face_color=_rgba(self.theme.color(drawable.role)),
-                    edge_color=_rgba(self.theme.background),
-                    edge_width=self.px(2.0),
-                )
-            elif isinstance(drawable, Label):
-                dx, dy = view.width / w_px, view.height / h_px
-                visual.text = drawable.text
-                visual.pos = np.array([[drawable.x + drawable.offset[0] * dx * self.pixel_scale,
-                                        drawable.y - drawable.offset[1] * dy * self.pixel_scale]], np.float32)
-                visual.color = _rgba(self.theme.color(drawable.role))
-                visual.font_size = self.font(drawable.size)
-                visual.anchors = (drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]])
-        for key, visual in self._visuals.items():
-            if key not in seen:
-                visual.visible = False
+        self._arrange_panels(frame)
+        self.main.x_name, self.main.y_name, self.main.title = frame.x_name, frame.y_name, ""
+        self.main.update_grid()
+        self.main.show(frame.drawables)
+        for panel in frame.panels:
+            self._show_panel(self.panels[panel.key], panel)
         self._layout_overlays()
         self.canvas.update()
-
-    def _visual_for(self, drawable):
-        key = drawable.key
-        kind = type(drawable).__name__
-        existing = self._visuals.get(key)
-        if existing is not None and self._visual_kinds.get(key) == kind:
-            return existing
-        if existing is not None:
-            existing.parent = None
-        if isinstance(drawable, Curve):
-            visual = scene.visuals.Line(parent=self.view.scene, method="gl", antialias=False)
-        elif isinstance(drawable, Markers):
-            visual = scene.visuals.Markers(parent=self.view.scene, symbol="disc")
-        else:
-            visual = scene.visuals.Text(parent=self.view.scene)
-        _flat(visual)
-        self._visual_kinds[key] = kind
-        self._visuals[key] = visual
-        return visual
 
     # -- overlays --------------------------------------------------------------
     def _layout_overlays(self) -> None:
         frame = self._frame
-        w, h = (float(s) for s in self.canvas.size)
+        left0, top0, w, h = self.main.canvas_rect()
         th = self.theme
         box_color = _rgba(th.background, 0.88)
         border = _rgba(th.foreground, 0.35)
@@ -356,8 +502,8 @@ class PlotCanvas:
             longest = max(len(d.label) for d in entries)
             box_w = swatch + self.px(24) + longest * self.px(9.2) * th.text_scale
             box_h = row * len(entries) + self.px(12)
-            left = w - margin - box_w
-            top = margin
+            left = left0 + w - margin - box_w
+            top = top0 + margin
             self._legend_box.visible = True
             self._legend_box.center = (left + box_w / 2, top + box_h / 2)
             self._legend_box.width, self._legend_box.height = box_w, box_h
@@ -392,14 +538,15 @@ class PlotCanvas:
             box_w = self.px(20) + longest * self.px(9.6) * th.text_scale
             box_h = row * len(lines) + self.px(12)
             self._readout_box.visible = True
-            self._readout_box.center = (margin + box_w / 2, margin + box_h / 2)
+            self._readout_box.center = (left0 + margin + box_w / 2, top0 + margin + box_h / 2)
             self._readout_box.width, self._readout_box.height = box_w, box_h
             self._readout_box.color = box_color
             self._readout_box.border_color = border
             self._readout_text.visible = True
             self._readout_text.text = lines
             self._readout_text.pos = np.array(
-                [[margin + self.px(10), margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))], np.float32
+                [[left0 + margin + self.px(10), top0 + margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
+                np.float32,
             )
             self._readout_text.color = np.array([_rgba(th.color(r.role)) for r in readouts], np.float32)
             self._readout_text.font_size = self.font(16)
@@ -410,22 +557,15 @@ class PlotCanvas:
         self._message_text.visible = bool(message)
         if message:
             self._message_text.text = message
-            self._message_text.pos = (w / 2, h - margin)
+            self._message_text.pos = (left0 + w / 2, top0 + h - margin)
             self._message_text.font_size = self.font(17)
             self._message_text.color = _rgba(th.color("tangent"))
 
     # -- dragging a point ------------------------------------------------------
-    def _data_to_canvas(self, x: float, y: float) -> np.ndarray:
-        tr = self.view.scene.node_transform(self.canvas.scene)
-        return tr.map([x, y])[:2]
-
-    def _canvas_to_data(self, pos) -> np.ndarray:
-        tr = self.canvas.scene.node_transform(self.view.scene)
-        return tr.map(pos)[:2]
-
-    def data_to_pixel(self, x: float, y: float) -> tuple[float, float]:
-        """Canvas pixel (column, row from the top) of the plane's point (x, y)."""
-        col, row = self._data_to_canvas(x, y)
+    def data_to_pixel(self, x: float, y: float, panel: str | None = None) -> tuple[float, float]:
+        """Canvas pixel (column, row from the top) of the point (x, y) of the main plane or a panel."""
+        area = self.main if panel is None else self.panels[panel]
+        col, row = area.data_to_canvas(x, y)
         return float(col), float(row)
 
     def _on_mouse_press(self, event) -> None:
@@ -433,7 +573,7 @@ class PlotCanvas:
             return
         for d in self._frame.drawables:
             if isinstance(d, Markers) and d.draggable and len(d.x):
-                px = self._data_to_canvas(float(d.x[0]), float(d.y[0]))
+                px = self.main.data_to_canvas(float(d.x[0]), float(d.y[0]))
                 if np.hypot(*(px - np.asarray(event.pos[:2]))) <= self.px(16) + d.size / 2:
                     self._drag_parameter = d.draggable
                     self.view.camera.interactive = False
@@ -443,7 +583,7 @@ class PlotCanvas:
     def _on_mouse_move(self, event) -> None:
         if self._drag_parameter is None:
             return
-        x, _ = self._canvas_to_data(event.pos[:2])
+        x, _ = self.main.canvas_to_data(event.pos[:2])
         for listener in list(self._drag_listeners):
             listener(self._drag_parameter, float(x))
         event.handled = True

@@ -107,15 +107,29 @@ class OffscreenRenderer:
     def state(self):
         return self.presenter.state
 
-    def render(self) -> np.ndarray:
-        """The current frame as an RGBA uint8 array of shape (height, width, 4)."""
-        image = self.canvas.render()
+    def render(self, bgcolor: tuple[float, float, float, float] | None = None) -> np.ndarray:
+        """The current frame as an RGBA uint8 array of shape (height, width, 4).
+
+        ``bgcolor`` (RGBA in 0…1) clears to another colour than the theme's, e.g.
+        black and white for keying out a transparent background.
+        """
+        if bgcolor is None:
+            image = self.canvas.render()
+        else:
+            image = self.canvas.canvas.render(bgcolor=bgcolor, alpha=True)
         if image.shape[:2] != (self.size[1], self.size[0]):
             raise RenderUnavailable(
                 f"the OpenGL driver drew {image.shape[1]}x{image.shape[0]} instead of "
                 f"{self.size[0]}x{self.size[1]}"
             )
         return image
+
+    def max_render_size(self) -> int:
+        """GL_MAX_RENDERBUFFER_SIZE of this canvas's context: the largest side one frame can have."""
+        from vispy.gloo import gl
+
+        self.canvas.canvas.set_current()
+        return int(gl.glGetParameter(gl.GL_MAX_RENDERBUFFER_SIZE))
 
     def close(self) -> None:
         self.presenter.close()

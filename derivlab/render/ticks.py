@@ -58,3 +58,18 @@ def tick_labels(values: np.ndarray, step: float) -> list[str]:
             text = f"{v:.{decimals}f}"
         labels.append(text.replace("-", "−"))
     return labels
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_labels(exponents: np.ndarray, step: float = 1.0) -> list[str]:
+    """Labels 10ᵏ for a log₁₀ axis whose ticks sit at the integers k."""
+    return ["10" + str(int(round(k))).translate(_SUPERSCRIPT) for k in exponents]
+
+
+def log_minor_ticks(lo: float, hi: float) -> np.ndarray:
+    """log₁₀ of 2·10ᵏ … 9·10ᵏ between lo and hi: the minor grid of a log axis."""
+    decades = np.arange(math.floor(lo), math.ceil(hi) + 1)
+    minor = (decades[:, None] + np.log10(np.arange(2, 10))[None, :]).ravel()
+    return minor[(minor >= lo) & (minor <= hi)]

@@ -6,7 +6,7 @@ Scenes import neither Qt nor VisPy, so each can be computed and checked with num
 from __future__ import annotations
 
 from .base import Scene, typed_function
-from .drawables import Curve, Label, Markers, Readout, SceneFrame, format_number
+from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .secant import SecantScene
 
 _SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene,)
@@ -24,6 +24,7 @@ def get_scene(name: str) -> Scene:
 
 
 __all__ = [
-    "DEFAULT_SCENE", "SCENES", "Curve", "Label", "Markers", "Readout", "Scene", "SceneFrame",
+    "DEFAULT_SCENE", "SCENES", "Curve", "Fill", "Label", "Markers", "Panel", "Readout", "Scene",
+    "SceneFrame", "Table",
     "format_number", "get_scene", "typed_function",
 ]

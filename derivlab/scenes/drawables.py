@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from derivlab.model import View
+
 
 @dataclass(frozen=True)
 class Curve:
@@ -53,6 +55,19 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """The region between ``lower`` and ``upper`` over ``x`` (NaN leaves a gap), translucent."""
+
+    key: str
+    x: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    role: str = "curve"
+    alpha: float = 0.18
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Readout:
     """A named number shown beside the canvas and on it: ``symbol = text``."""
 
@@ -63,21 +78,76 @@ class Readout:
     role: str = "text"
 
 
+Drawable = Curve | Fill | Markers | Label
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A second plane beside the main one, with its own view.
+
+    ``x_log``/``y_log`` mean the drawables' coordinates are log₁₀ of the quantity,
+    and the ticks read as powers of ten. ``size`` is the panel's share of the
+    canvas relative to the main plane's ``SceneFrame.main_size``.
+    """
+
+    key: str
+    drawables: tuple[Drawable, ...]
+    view: View
+    title: str = ""
+    x_name: str = "x"
+    y_name: str = "y"
+    x_log: bool = False
+    y_log: bool = False
+    size: float = 1.0
+
+    def drawable(self, key: str) -> Drawable:
+        return _find(self.drawables, key)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of numbers shown beside the canvas: ``columns`` headings, ``rows`` of texts."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class SceneFrame:
-    """Everything one evaluation of a scene produces."""
+    """Everything one evaluation of a scene produces.
 
-    drawables: tuple[Curve | Markers | Label, ...]
+    ``drawables`` go on the main plane (which pans and zooms); ``panels`` are
+    further planes laid out ``"below"`` or ``"right"`` of it.
+    """
+
+    drawables: tuple[Drawable, ...]
     readouts: tuple[Readout, ...] = ()
     caption: str = ""
     message: str = ""
+    panels: tuple[Panel, ...] = ()
+    layout: str = "below"
+    main_size: float = 1.0
+    x_name: str = "x"
+    y_name: str = "y"
+    tables: tuple[Table, ...] = ()
     extra: dict = field(default_factory=dict)
 
-    def drawable(self, key: str) -> Curve | Markers | Label:
-        for d in self.drawables:
-            if d.key == key:
-                return d
+    def drawable(self, key: str) -> Drawable:
+        return _find(self.drawables, key)
+
+    def panel(self, key: str) -> Panel:
+        for p in self.panels:
+            if p.key == key:
+                return p
         raise KeyError(key)
+
+
+def _find(drawables, key: str):
+    for d in drawables:
+        if d.key == key:
+            return d
+    raise KeyError(key)
 
 
 def format_number(value: float | None, digits: int = 10) -> str:

@@ -30,7 +30,8 @@ def renderer():
 def test_frame_has_the_requested_size_and_theme_background(renderer):
     image = renderer.render()
     assert image.shape == (540, 960, 4) and image.dtype == np.uint8
-    assert np.allclose(image[530, 480, :3], rgb(get_theme("light").background), atol=40)
+    colors, counts = np.unique(image[..., :3].reshape(-1, 3), axis=0, return_counts=True)
+    assert np.allclose(colors[counts.argmax()], rgb(get_theme("light").background), atol=2)
 
 
 def test_curve_secant_and_tangent_pass_through_computed_pixels(renderer):
@@ -69,7 +70,8 @@ def test_every_theme_renders(theme):
         image = r.render()
     finally:
         r.close()
-    assert np.allclose(image[355, 5, :3], rgb(get_theme(theme).background), atol=40)
+    colors, counts = np.unique(image[..., :3].reshape(-1, 3), axis=0, return_counts=True)
+    assert np.allclose(colors[counts.argmax()], rgb(get_theme(theme).background), atol=2)  # most pixels
     assert image[..., :3].std() > 5
 
 
