@@ -151,7 +151,11 @@ def _json_number(value: float | None) -> float | str | None:
 
 
 def command_diff(args: argparse.Namespace) -> int:
-    from derivlab.compute.finite_diff import backward_difference, central_difference, forward_difference
+    from derivlab.compute.finite_diff import (
+        backward_difference,
+        central_difference,
+        forward_difference,
+    )
     from derivlab.expr import ExpressionError, Function, classify_differentiability
 
     if not 1 <= args.order <= 4:

@@ -27,7 +27,7 @@ def _color_near(image: np.ndarray, col: float, row: float, rgb: np.ndarray, radi
 
 
 def _fraction_on_line(image, canvas, xs, ys, rgb) -> float:
-    hits = [_color_near(image, *canvas.data_to_pixel(float(x), float(y)), rgb) for x, y in zip(xs, ys)]
+    hits = [_color_near(image, *canvas.data_to_pixel(float(x), float(y)), rgb) for x, y in zip(xs, ys, strict=True)]
     return float(np.mean(hits)) if hits else 0.0
 
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from derivlab.compute.evaluate import evaluate
-
 from derivlab.model import View
 
 from .base import break_jumps

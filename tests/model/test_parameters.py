@@ -2,7 +2,14 @@ import math
 
 import pytest
 
-from derivlab.model import Parameter, ParameterError, SceneState, View, parse_assignment, parse_number
+from derivlab.model import (
+    Parameter,
+    ParameterError,
+    SceneState,
+    View,
+    parse_assignment,
+    parse_number,
+)
 
 
 def test_parse_number_accepts_what_people_type():

@@ -4,7 +4,6 @@ import pytest
 from derivlab.model import ParameterError, View
 from derivlab.scenes import SCENES, get_scene
 from derivlab.scenes.base import break_jumps, formula_text
-from derivlab.scenes.secant import secant_slope
 
 
 def readouts(frame):
