@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from typing import Any
 
@@ -251,7 +252,11 @@ class MainWindow(QMainWindow):
         view = self.plot.current_view()
         for name, control in self.parameter_panel.controls.items():
             if control.parameter.kind == "real":
-                self.parameter_panel.set_slider_range(name, view.x_min, view.x_max)
+                p = control.parameter
+                if math.isfinite(p.minimum) and math.isfinite(p.maximum) and p.maximum - p.minimum <= 100:
+                    self.parameter_panel.set_slider_range(name, p.minimum, p.maximum)
+                else:  # a point on the x axis: the slider spans what is in view
+                    self.parameter_panel.set_slider_range(name, view.x_min, view.x_max)
 
     # -- commands ----------------------------------------------------------------
     def reset_view(self) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSlider,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -199,17 +201,83 @@ class RealControl(QWidget):
             self._updating = False
 
 
+class ChoiceControl(QComboBox):
+    """A drop-down for a ``choice`` parameter (presets, methods, modes)."""
+
+    changed = Signal(str, object)
+
+    def __init__(self, parameter: Parameter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.parameter = parameter
+        self.setObjectName(f"choice_{parameter.name}")
+        self.setToolTip(parameter.help)
+        self.addItems(list(parameter.choices))
+        self._updating = False
+        self.currentTextChanged.connect(self._emit)
+
+    def _emit(self, text: str) -> None:
+        if not self._updating:
+            self.changed.emit(self.parameter.name, text)
+
+    def set_value(self, value: object) -> None:
+        self._updating = True
+        try:
+            self.setCurrentText(str(value))
+        finally:
+            self._updating = False
+
+
+class IntegerControl(QWidget):
+    """A slider and a spin box for an ``integer`` parameter (orders, counts)."""
+
+    changed = Signal(str, object)
+
+    def __init__(self, parameter: Parameter, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.parameter = parameter
+        self._updating = False
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        lo = int(parameter.minimum) if math.isfinite(parameter.minimum) else 0
+        hi = int(parameter.maximum) if math.isfinite(parameter.maximum) else 100
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(lo, hi)
+        self.slider.setObjectName(f"slider_{parameter.name}")
+        self.box = QSpinBox()
+        self.box.setRange(lo, hi)
+        self.box.setObjectName(f"value_{parameter.name}")
+        for w in (self.slider, self.box):
+            w.setToolTip(parameter.help)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.box)
+        self.slider.valueChanged.connect(self._emit)
+        self.box.valueChanged.connect(self._emit)
+
+    def _emit(self, value: int) -> None:
+        if not self._updating:
+            self.changed.emit(self.parameter.name, int(value))
+
+    def set_value(self, value: object) -> None:
+        self._updating = True
+        try:
+            self.slider.setValue(int(value))
+            self.box.setValue(int(value))
+        finally:
+            self._updating = False
+
+
 class ParameterPanel(QGroupBox):
     """One control per declared numeric parameter, kept in step with the scene state."""
 
     def __init__(self, state: SceneState, on_change: Callable[[str, object], None], parent=None):
         super().__init__("Parameters", parent)
         self.state = state
-        self.controls: dict[str, RealControl] = {}
+        self.controls: dict[str, RealControl | ChoiceControl | IntegerControl] = {}
         form = QFormLayout(self)
         for p in state.parameters:
-            if p.kind in ("real", "step"):
-                control = RealControl(p)
+            if p.kind in ("real", "step", "choice", "integer"):
+                kind = {"choice": ChoiceControl, "integer": IntegerControl}.get(p.kind, RealControl)
+                control = kind(p)
                 control.changed.connect(on_change)
                 label = QLabel(f"{p.label or p.name}" + (f" ({p.unit})" if p.unit else ""))
                 label.setToolTip(p.help)
@@ -219,13 +287,14 @@ class ParameterPanel(QGroupBox):
 
     def set_slider_range(self, name: str, lo: float, hi: float) -> None:
         control = self.controls.get(name)
-        if control is not None and control.parameter.kind == "real":
+        if isinstance(control, RealControl) and control.parameter.kind == "real":
             control.slider_range = (lo, hi)
             control.set_value(self.state[name])
 
     def sync(self) -> None:
         for name, control in self.controls.items():
-            control.set_value(float(self.state[name]))
+            value = self.state[name]
+            control.set_value(float(value) if isinstance(control, RealControl) else value)
 
 
 class ReadoutPanel(QGroupBox):

@@ -92,6 +92,19 @@ class ScenePresenter:
             listener(message)
 
     def _on_state_changed(self, changed: dict[str, Any]) -> None:
+        try:
+            follow = self.scene.linked_values(changed, self.state.as_dict())
+        except Exception as exc:  # noqa: BLE001
+            log.exception("linked values of %s failed", self.scene.name)
+            follow = {}
+            self._report(f"{self.scene.title}: {exc}")
+        follow = {k: v for k, v in follow.items() if self.state[k] != v}
+        if follow:
+            try:
+                self.state.update(follow)  # hears itself once more, then refreshes
+                return
+            except ParameterError as exc:
+                self._report(str(exc))
         self.refresh()
 
     def _on_view_changed(self, view: View) -> None:

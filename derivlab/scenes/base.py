@@ -52,6 +52,22 @@ class Scene(ABC):
         """(label, LaTeX) pairs to typeset beside the canvas; none by default."""
         return []
 
+    def linked_values(self, changed: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        """Values that follow from a change, e.g. a preset choosing f; none by default.
+
+        Called after ``changed`` was applied; what it returns is applied in turn
+        (and must not keep changing: the presenter applies it once per change).
+        """
+        return {}
+
+    def animations(self) -> dict[str, dict[str, Any]]:
+        """Named animations the window offers as play buttons: parameter, start, end, easing, duration.
+
+        ``{"h → 0": {"parameter": "h", "start": 2.0, "end": 1e-6, "easing": "geometric",
+        "duration": 6.0}}``; ``start``/``end`` may be ``None`` for "the current value".
+        """
+        return {}
+
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
