@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,4 +59,44 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         raise ExportError(describe_os_error(exc, target)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+
+
+def check_new_folder(target: str | os.PathLike) -> Path:
+    """``target`` as a folder that may be created: its parent exists, and it is absent or empty."""
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"the folder {parent} does not exist")
+    if target.exists():
+        if not target.is_dir():
+            raise ExportError(f"{target} is a file, not a folder")
+        if any(target.iterdir()):
+            raise ExportError(f"the folder {target} already holds files; choose a new or empty folder")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_folder(target: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it is renamed to ``target``.
+
+    ``target`` must be absent or empty. Any exception removes the temporary
+    folder with everything in it; OSErrors become :class:`ExportError`.
+    """
+    target = check_new_folder(target)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    except OSError as exc:
+        raise ExportError(describe_os_error(exc, target)) from None
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
+        if target.is_dir():
+            target.rmdir()  # empty, checked above; a rename onto it needs it gone on some systems
+        os.replace(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(describe_os_error(exc, target)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
