@@ -20,7 +20,7 @@ from derivlab.scenes.drawables import Curve, Fill, Label, Markers, Panel, SceneF
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
 
-DragHandler = Callable[[str, float], None]
+DragHandler = Callable[[dict[str, float]], None]
 
 # A Label's anchor names the side of the text that touches its point, as seen on screen;
 # VisPy's anchor_y names it in a y-up frame, so top and bottom swap.
@@ -571,7 +571,7 @@ class PlotCanvas:
     def _on_mouse_press(self, event) -> None:
         if self._frame is None or event.button != 1:
             return
-        for d in self._frame.drawables:
+        for d in reversed(self._frame.drawables):  # the topmost point wins
             if isinstance(d, Markers) and d.draggable and len(d.x):
                 px = self.main.data_to_canvas(float(d.x[0]), float(d.y[0]))
                 if np.hypot(*(px - np.asarray(event.pos[:2]))) <= self.px(16) + d.size / 2:
@@ -583,9 +583,14 @@ class PlotCanvas:
     def _on_mouse_move(self, event) -> None:
         if self._drag_parameter is None:
             return
-        x, _ = self.main.canvas_to_data(event.pos[:2])
+        x, y = self.main.canvas_to_data(event.pos[:2])
+        if isinstance(self._drag_parameter, str):
+            values = {self._drag_parameter: float(x)}
+        else:
+            x_name, y_name = self._drag_parameter
+            values = {x_name: float(x), y_name: float(y)}
         for listener in list(self._drag_listeners):
-            listener(self._drag_parameter, float(x))
+            listener(values)
         event.handled = True
 
     def _on_mouse_release(self, event) -> None:

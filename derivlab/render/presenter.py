@@ -110,10 +110,13 @@ class ScenePresenter:
     def _on_view_changed(self, view: View) -> None:
         self.refresh()
 
-    def _on_drag(self, parameter: str, x: float) -> None:
+    def _on_drag(self, values: dict[str, float]) -> None:
+        """A dragged point: each coordinate is clamped to its parameter's range, then set together."""
         try:
-            declaration = self.state.declaration(parameter)
-            x = min(max(x, declaration.minimum), declaration.maximum)
-            self.state.set(parameter, x)
+            clamped = {}
+            for name, value in values.items():
+                declaration = self.state.declaration(name)
+                clamped[name] = min(max(value, declaration.minimum), declaration.maximum)
+            self.state.update(clamped)
         except ParameterError as exc:
             self._report(str(exc))

@@ -29,7 +29,11 @@ class Curve:
 
 @dataclass(frozen=True)
 class Markers:
-    """Round points; ``draggable`` names the parameter that dragging a point along x sets."""
+    """Round points.
+
+    ``draggable`` makes the (first) point draggable: a parameter name that dragging
+    sets to the mouse's x, or a pair of names set to its x and y.
+    """
 
     key: str
     x: np.ndarray
@@ -37,7 +41,7 @@ class Markers:
     role: str = "point"
     size: float = 14.0
     label: str = ""
-    draggable: str | None = None
+    draggable: str | tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
