@@ -4,6 +4,7 @@
     derivlab scenes                                                   list the scenes
     derivlab diff EXPR [--at X] [--order N] [--h H ...] [--json]      exact derivatives
     derivlab export SCENE -o FILE.png [--size WxH] [--set ...]        write a frame
+    derivlab export SCENE -o FILE.mp4 --duration S --animate h=2:0.001:geometric   a video
     derivlab selftest [--screenshot FILE]                             check the real window
     derivlab bench [--backend numpy|cupy] [--json]                    print speed figures
 
@@ -113,13 +114,22 @@ def _command_parser() -> argparse.ArgumentParser:
     d.add_argument("--h", action="append", type=str, help="steps for difference quotients")
     d.add_argument("--json", action="store_true")
 
-    e = sub.add_parser("export", help="write a frame of a scene")
+    e = sub.add_parser("export", help="write a frame, a PNG sequence, or a video (MP4, WebM, GIF) of a scene")
     e.add_argument("scene")
-    e.add_argument("-o", "--output", required=True)
+    e.add_argument("-o", "--output", required=True,
+                   help="FILE.png (a frame; a folder of frames when animated), FOLDER/, FILE.mp4, .webm or .gif")
     e.add_argument("--size", default="1920x1080")
     e.add_argument("--set", action="append", metavar="NAME=VALUE")
     e.add_argument("--theme", default="light")
     e.add_argument("--view", help="x_min:x_max:y_min:y_max (default: the scene's view)")
+    e.add_argument("--fps", type=str, default="60", help="frames a second, 24 to 120 (GIF: at most 50)")
+    e.add_argument("--duration", type=str, help="seconds of animation")
+    e.add_argument("--animate", action="append", metavar="NAME=START:END[:EASING][@SECONDS]",
+                   help="animate a parameter: easing linear, geometric or ease-in-out; several run together")
+    e.add_argument("--timeline", metavar="FILE", help="a timeline saved as JSON or TOML")
+    e.add_argument("--quality", type=str, help="crf: H.264 0-51 (default 23), VP9 0-63 (default 32); lower is better")
+    e.add_argument("--preset", help="x264 preset, ultrafast … veryslow (default veryfast)")
+    e.add_argument("--transparent", action="store_true", help="PNG only: background alpha 0")
 
     s = sub.add_parser("selftest", help="open the real window and check what it draws")
     s.add_argument("--screenshot", help="save a screenshot of the window as PNG")
@@ -226,9 +236,22 @@ def command_scenes(args: argparse.Namespace) -> int:
 
 
 def command_export(args: argparse.Namespace) -> int:
+    """Write a frame (PNG) or an animation (PNG sequence, MP4, WebM, GIF).
+
+    Exit 2 for input that cannot be used, 1 for an export that failed (a line
+    on stderr says why; nothing is left half written), 0 when written.
+    """
     from derivlab.export.atomic import ExportError
     from derivlab.export.frames import export_png
-    from derivlab.model import View
+    from derivlab.export.video import AnimationExport, ExportSettingsError, format_for_path
+    from derivlab.model import (
+        ParameterError,
+        Timeline,
+        TimelineError,
+        View,
+        parallel_timeline,
+        parse_animate,
+    )
     from derivlab.render.offscreen import RenderUnavailable, parse_size
     from derivlab.render.themes import THEMES
 
@@ -246,13 +269,123 @@ def command_export(args: argparse.Namespace) -> int:
             view = View(x0, x1, y0, y1, size[0])
         except ValueError:
             raise UsageError(f"--view '{args.view}' is not x_min:x_max:y_min:y_max with x_min < x_max, y_min < y_max") from None
+    fps = _number(args.fps, "--fps")
+    duration = _number(args.duration, "--duration") if args.duration is not None else None
+    if duration is not None and duration <= 0:
+        raise UsageError(f"--duration must be more than 0 seconds; got {duration:g}")
+    quality = None
+    if args.quality is not None:
+        q = _number(args.quality, "--quality")
+        if q != int(q):
+            raise UsageError(f"--quality must be a whole number; got {q:g}")
+        quality = int(q)
     try:
-        path = export_png(args.output, scene, values, size, args.theme, view)
+        if args.timeline:
+            timeline = _load_timeline(args.timeline, Timeline)
+            if args.animate:
+                raise UsageError("give either --timeline or --animate, not both")
+        else:
+            animations = [parse_animate(spec, duration) for spec in args.animate or ()]
+            timeline = parallel_timeline(animations, duration)
+    except (TimelineError, ParameterError) as exc:
+        raise UsageError(str(exc)) from None
+    animated = bool(timeline.steps)
+    try:
+        fmt = format_for_path(args.output, animated)
+    except ExportSettingsError as exc:
+        raise UsageError(str(exc)) from None
+    if fmt != "png" and not animated:
+        raise UsageError(f"'{args.output}' is an animation: add --duration SECONDS (and --animate NAME=START:END)")
+    if fmt == "png":
+        try:
+            path = export_png(args.output, scene, values, size, args.theme, view, transparent=args.transparent)
+        except (ExportError, RenderUnavailable) as exc:
+            print(f"derivlab: export failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {path} ({size[0]}x{size[1]})", file=sys.stderr)
+        return 0
+    progress = _ProgressLine(sys.stderr)
+    try:
+        job = AnimationExport(
+            args.output, scene, timeline, values, size=size, fps=fps, theme=args.theme, view=view,
+            format=fmt, quality=quality, preset=args.preset, transparent=args.transparent,
+            progress=progress,
+        )
+    except (ExportSettingsError, TimelineError, ParameterError) as exc:
+        raise UsageError(str(exc)) from None
+    for note in job.notes:
+        print(f"derivlab: note: {note}", file=sys.stderr)
+    try:
+        path = job.run()
     except (ExportError, RenderUnavailable) as exc:
+        progress.end()
         print(f"derivlab: export failed: {exc}", file=sys.stderr)
         return 1
-    print(f"wrote {path} ({size[0]}x{size[1]})", file=sys.stderr)
+    except KeyboardInterrupt:
+        progress.end()
+        print("derivlab: export interrupted; nothing was written", file=sys.stderr)
+        return 130
+    progress.end()
+    width, height = job.plan.size
+    print(f"wrote {path} ({job.frames_total} frames, {width}x{height}, {job.plan.fps:g} fps, "
+          f"{job.elapsed:.1f} s)", file=sys.stderr)
     return 0
+
+
+def _load_timeline(path: str, timeline_type):
+    """A timeline from a JSON or TOML file (``{"steps": [...]}``)."""
+    from pathlib import Path
+
+    from derivlab.model import TimelineError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--timeline: cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        if path.lower().endswith(".toml"):
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except ImportError:
+        raise UsageError("--timeline: TOML needs Python 3.11 or later; use JSON") from None
+    except ValueError as exc:
+        raise UsageError(f"--timeline: {path} is not valid: {exc}") from None
+    try:
+        return timeline_type.from_dict(data)
+    except TimelineError as exc:
+        raise UsageError(f"--timeline: {exc}") from None
+
+
+class _ProgressLine:
+    """Export progress on stderr: one line redrawn in place on a terminal, a line every 10 % otherwise."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.last_tenth = -1
+        self.drawn = False
+
+    def __call__(self, p) -> None:
+        left = "…" if p.remaining is None else f"{p.remaining:.1f} s left"
+        text = f"frame {p.frames_done}/{p.frames_total} ({100 * p.fraction:3.0f} %), {p.elapsed:.1f} s, {left}"
+        if self.tty:
+            self.stream.write("\r" + text + "\033[K")
+            self.stream.flush()
+            self.drawn = True
+            return
+        tenth = int(10 * p.fraction)
+        if tenth != self.last_tenth:
+            self.last_tenth = tenth
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def end(self) -> None:
+        if self.tty and self.drawn:
+            self.stream.write("\n")
+            self.drawn = False
 
 
 def command_selftest(args: argparse.Namespace) -> int:

@@ -463,6 +463,7 @@ class AnimationExport:
         self._encoder_thread: EncoderThread | None = None
         self._stack: contextlib.ExitStack | None = None
         self._started = 0.0
+        self._first_frame_at = 0.0
         self._finished = False
         self._last_values: dict[str, Any] | None = None
         self._last_view: View | None = None
@@ -567,7 +568,14 @@ class AnimationExport:
             return
         elapsed = self.elapsed
         done = self.frames_done
-        remaining = elapsed / done * (self.frames_total - done) if done else None
+        if done == 1:
+            self._first_frame_at = elapsed  # start-up (GL context, first compute) is not per-frame time
+        remaining = None
+        if done >= 2:
+            per_frame = (elapsed - self._first_frame_at) / (done - 1)
+            remaining = per_frame * (self.frames_total - done)
+        elif done == self.frames_total:
+            remaining = 0.0
         if self.progress(Progress(done, self.frames_total, elapsed, remaining)) is False:
             self.cancel_event.set()
 
