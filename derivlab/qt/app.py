@@ -43,6 +43,10 @@ def install_exception_dialog() -> None:
 def run_gui(scene: str, values: dict[str, Any], theme: str = "light") -> int:
     """Open the main window on ``scene`` with ``values``; returns the exit code."""
     application = qt_application()
+    from .glcheck import require_opengl
+
+    if (exit_code := require_opengl()) is not None:
+        return exit_code
     install_exception_dialog()
     from .main_window import MainWindow
 
