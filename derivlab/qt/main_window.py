@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from derivlab import __version__
 from derivlab.compute.backend import Backend, get_backend, numpy_backend
 from derivlab.model import ParameterError, SceneState
 from derivlab.render.canvas import PlotCanvas
@@ -29,7 +28,7 @@ from derivlab.render.presenter import ScenePresenter
 from derivlab.render.themes import THEMES
 from derivlab.scenes import DEFAULT_SCENE, SCENES, SceneFrame, get_scene
 
-from .panels import FunctionBox, ParameterPanel, ReadoutPanel
+from .panels import AnimationBar, FunctionBox, ParameterPanel, ReadoutPanel, TablePanel
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +101,8 @@ class MainWindow(QMainWindow):
         self.function_boxes: dict[str, FunctionBox] = {}
         self.parameter_panel: ParameterPanel | None = None
         self.readouts = ReadoutPanel()
+        self.tables = TablePanel()
+        self.animation_bar: AnimationBar | None = None
         self._build_actions()
         self.scene_list.currentItemChanged.connect(self._on_scene_selected)
         self.plot.on_view_changed(lambda _view: self._sync_slider_ranges())
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._action(scene_menu, "&Flip the sign of h", "N", lambda: self.scale_step(-1.0))
         self._action(scene_menu, "Move a &left", "Left", lambda: self.nudge("a", -1))
         self._action(scene_menu, "Move a &right", "Right", lambda: self.nudge("a", 1))
+        self._action(scene_menu, "&Play or stop the animation", "Space", self.toggle_animation)
         self._action(scene_menu, "Reset &parameters", "Ctrl+R", self.reset_parameters)
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -181,7 +183,7 @@ class MainWindow(QMainWindow):
         while self.side_layout.count():
             item = self.side_layout.takeAt(0)
             widget = item.widget()
-            if widget is not None and widget is not self.readouts:
+            if widget is not None and widget not in (self.readouts, self.tables):
                 widget.deleteLater()
         self.function_boxes = {}
         title = QLabel(f"<b>{scene.title}</b><br>{scene.summary}")
@@ -196,7 +198,12 @@ class MainWindow(QMainWindow):
                 self.side_layout.addWidget(box)
         self.parameter_panel = ParameterPanel(state, self.set_parameter)
         self.side_layout.addWidget(self.parameter_panel)
+        if self.animation_bar is not None:
+            self.animation_bar.stop()
+        self.animation_bar = AnimationBar(scene.animations(), self.set_parameter)
+        self.side_layout.addWidget(self.animation_bar)
         self.side_layout.addWidget(self.readouts)
+        self.side_layout.addWidget(self.tables)
         self.side_layout.addStretch(1)
         self._sync_slider_ranges()
         self._show_formulas()
@@ -243,6 +250,7 @@ class MainWindow(QMainWindow):
     def _on_frame(self, frame: SceneFrame) -> None:
         colors = {role: hex_color for role, hex_color in THEMES["light"].roles.items()}
         self.readouts.show_readouts(frame.readouts, colors)
+        self.tables.show_tables(frame.tables)
         if frame.message:
             self.statusBar().showMessage(frame.message, 5000)
 
@@ -291,6 +299,10 @@ class MainWindow(QMainWindow):
         view = self.plot.current_view()
         self.set_parameter(name, self.presenter.state[name] + direction * view.width / 100)
 
+    def toggle_animation(self) -> None:
+        if self.animation_bar is not None:
+            self.animation_bar.toggle()
+
     def reset_parameters(self) -> None:
         if self.presenter is not None:
             self.presenter.state.reset()
@@ -316,14 +328,9 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About derivlab",
-            f"<b>derivlab {__version__}</b><br>Make derivatives visible.<br><br>"
-            f"Backend: {self.backend.name} — {self.backend.device}<br>{self.backend.reason}<br><br>"
-            "Built with Qt for Python (LGPLv3), VisPy, NumPy, SymPy, matplotlib, PyAV (FFmpeg) "
-            "and, in the GPU edition, CuPy and the CUDA runtime.",
-        )
+        from .about import AboutDialog
+
+        AboutDialog(self.backend, self).exec()
 
     # -- status ------------------------------------------------------------------
     def _on_backend_ready(self, backend: Backend) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -15,18 +15,22 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSlider,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from derivlab.model import Parameter, SceneState
+from derivlab.model.timeline import Animate
 from derivlab.render.latex import latex_png
-from derivlab.scenes import Readout
+from derivlab.scenes import Readout, Table
 
 SLIDER_STEPS = 1000
 
@@ -338,3 +342,111 @@ class ReadoutPanel(QGroupBox):
         """Shown readouts as {symbol: text}."""
         return {s.text().removesuffix(" ="): v.text() for s, v in self._rows[: self._shown]}
 
+
+
+class TablePanel(QGroupBox):
+    """A scene's tables (such as h, f(a+h), Δf, Δf/h as h → 0), one QTableWidget each."""
+
+    def __init__(self, parent=None):
+        super().__init__("Table", parent)
+        self.layout_ = QVBoxLayout(self)
+        self.widgets: list[QTableWidget] = []
+
+    def show_tables(self, tables: tuple[Table, ...]) -> None:
+        self.setVisible(bool(tables))
+        while len(self.widgets) < len(tables):
+            widget = QTableWidget()
+            widget.setObjectName(f"table_{len(self.widgets)}")
+            widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            widget.verticalHeader().setVisible(False)
+            widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self.layout_.addWidget(widget)
+            self.widgets.append(widget)
+        for i, widget in enumerate(self.widgets):
+            if i >= len(tables):
+                widget.hide()
+                continue
+            table = tables[i]
+            self.setTitle(table.title)
+            widget.show()
+            widget.setColumnCount(len(table.columns))
+            widget.setHorizontalHeaderLabels(list(table.columns))
+            widget.setRowCount(len(table.rows))
+            for r, row in enumerate(table.rows):
+                for c, text in enumerate(row):
+                    item = QTableWidgetItem(text)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    widget.setItem(r, c, item)
+            rows_height = sum(widget.rowHeight(r) for r in range(len(table.rows)))
+            widget.setFixedHeight(widget.horizontalHeader().sizeHint().height() + rows_height + 2 * widget.frameWidth() + 2)
+
+    def texts(self, index: int = 0) -> list[list[str]]:
+        widget = self.widgets[index]
+        return [[widget.item(r, c).text() for c in range(widget.columnCount())] for r in range(widget.rowCount())]
+
+
+class AnimationBar(QGroupBox):
+    """Play buttons for a scene's animations (such as h → 0), driven by a 60 Hz timer.
+
+    Each frame sets the parameter to ``Animate.value(elapsed)``: geometric easing
+    moves h by equal ratios in equal times, so every decade of h gets the same time.
+    """
+
+    def __init__(self, animations: dict[str, dict], set_value: Callable[[str, object], None], parent=None):
+        super().__init__("Animate", parent)
+        self.set_value = set_value
+        self.animations = {
+            label: Animate(spec["parameter"], spec["start"], spec["end"], spec.get("duration", 5.0), spec.get("easing", "linear"))
+            for label, spec in animations.items()
+        }
+        self.current: Animate | None = None
+        self.last_label: str | None = next(iter(self.animations), None)
+        self.clock = QElapsedTimer()
+        self.timer = QTimer(self)
+        self.timer.setInterval(16)
+        self.timer.timeout.connect(self._tick)
+        layout = QVBoxLayout(self)
+        self.buttons: dict[str, QPushButton] = {}
+        for label in self.animations:
+            button = QPushButton(f"▶  {label}")
+            button.setObjectName("play")
+            button.setToolTip("Play (Space plays or stops the first one)")
+            button.clicked.connect(lambda _checked=False, name=label: self.play(name))
+            layout.addWidget(button)
+            self.buttons[label] = button
+        self.stop_button = QPushButton("■  Stop")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
+        layout.addWidget(self.stop_button)
+        self.setVisible(bool(self.animations))
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def play(self, label: str) -> None:
+        self.current = self.animations[label]
+        self.last_label = label
+        self.clock.start()
+        self.set_value(self.current.parameter, self.current.start)
+        self.timer.start()
+        self.stop_button.setEnabled(True)
+
+    def toggle(self) -> None:
+        if self.playing:
+            self.stop()
+        elif self.last_label is not None:
+            self.play(self.last_label)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.stop_button.setEnabled(False)
+
+    def _tick(self) -> None:
+        if self.current is None:
+            self.stop()
+            return
+        elapsed = self.clock.elapsed() / 1000.0
+        self.set_value(self.current.parameter, self.current.value(elapsed))
+        if elapsed >= self.current.duration:
+            self.stop()

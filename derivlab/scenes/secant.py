@@ -15,7 +15,7 @@ import numpy as np
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
-from .drawables import Curve, Label, Markers, Readout, SceneFrame, format_number
+from .drawables import Curve, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ class SecantScene(Scene):
             self._readouts(h, f_ah - f_a if f_ah is not None else None, slope, slope_exact),
             caption=f"h = {format_number(h, 4)},  secant slope Δf/h = {format_number(slope, 6)}",
             message=message,
+            tables=(difference_quotient_table(f, a, h),),
             extra={"a": a, "h": h, "f_a": f_a, "f_a_plus_h": f_ah},
         )
 
@@ -139,6 +140,34 @@ class SecantScene(Scene):
     def function_latex(self, values: Mapping[str, Any]) -> list[tuple[str, str]]:
         f = typed_function(values["f"])
         return [("f(x)", f.latex), ("f′(x)", f.derivative_latex(1))]
+
+    def animations(self) -> dict[str, dict[str, Any]]:
+        return {
+            "h → 0 from the right": {"parameter": "h", "start": 2.0, "end": 1e-6, "easing": "geometric", "duration": 6.0},
+            "h → 0 from the left": {"parameter": "h", "start": -2.0, "end": -1e-6, "easing": "geometric", "duration": 6.0},
+        }
+
+
+TABLE_STEPS = (1.0, 0.1, 0.01, 0.001)
+
+
+def difference_quotient_table(f, a: float, h: float) -> Table:
+    """Rows h, f(a+h), Δf, Δf/h for h = ±1, ±0.1, ±0.01, ±0.001 (the sign of the current h).
+
+    For f = x² at a = 2 the last column reads 4 + h: 5, 4.1, 4.01, 4.001.
+    """
+    sign = -1.0 if h < 0 else 1.0
+    f_a = _value(f, a)
+    rows = []
+    for step in TABLE_STEPS:
+        step = sign * step
+        f_ah = _value(f, a + step)
+        delta = None if f_a is None or f_ah is None else f_ah - f_a
+        quotient = None if delta is None else secant_slope(f_a, f_ah, step)
+        rows.append(
+            (format_number(step, 6), format_number(f_ah, 10), format_number(delta, 10), format_number(quotient, 10))
+        )
+    return Table("Difference quotients as h → 0", ("h", "f(a+h)", "Δf", "Δf/h"), tuple(rows))
 
 
 def _value(f, x: float) -> float | None:

@@ -91,3 +91,21 @@ def test_switching_scenes_keeps_each_scenes_values(window):
     window.presenter.state.set("h", 0.125)
     window.open_scene("secant")
     assert window.presenter.state["h"] == 0.125
+
+
+def test_table_beside_the_canvas_reads_the_difference_quotients(window):
+    window.presenter.state.update({"f": "x^2", "a": 2.0})
+    assert [row[3] for row in window.tables.texts()] == ["5", "4.1", "4.01", "4.001"]
+
+
+def test_play_moves_h_toward_zero_and_stops(window, qtbot):
+    bar = window.animation_bar
+    bar.animations = {k: type(v)(v.parameter, v.start, v.end, 0.3, v.easing) for k, v in bar.animations.items()}
+    bar.play("h → 0 from the left")
+    assert window.presenter.state["h"] == -2.0
+    qtbot.waitUntil(lambda: not bar.playing, timeout=5000)
+    assert window.presenter.state["h"] == pytest.approx(-1e-6)
+    window.toggle_animation()  # Space plays the last one again
+    assert bar.playing
+    window.toggle_animation()
+    assert not bar.playing

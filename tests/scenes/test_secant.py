@@ -81,3 +81,21 @@ def test_every_scene_computes_its_defaults():
     for scene in SCENES.values():
         frame = scene.compute(scene.defaults(), scene.default_view)
         assert frame.drawables
+
+
+def test_table_of_difference_quotients_for_x_squared_at_2():
+    frame = get_scene("secant").compute({"f": "x^2", "a": 2.0, "h": 0.3}, View())
+    table = frame.tables[0]
+    assert table.columns == ("h", "f(a+h)", "Δf", "Δf/h")
+    assert [row[3] for row in table.rows] == ["5", "4.1", "4.01", "4.001"]
+    assert [row[0] for row in table.rows] == ["1", "0.1", "0.01", "0.001"]
+    left = get_scene("secant").compute({"f": "x^2", "a": 2.0, "h": -0.3}, View()).tables[0]
+    assert [row[3] for row in left.rows] == ["3", "3.9", "3.99", "3.999"]
+
+
+def test_h_to_zero_animations_are_geometric_from_both_sides():
+    animations = get_scene("secant").animations()
+    right = animations["h → 0 from the right"]
+    left = animations["h → 0 from the left"]
+    assert right["easing"] == left["easing"] == "geometric"
+    assert right["start"] > right["end"] > 0 > left["end"] > left["start"]
