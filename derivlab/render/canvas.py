@@ -140,7 +140,8 @@ class PlotArea:
             return None
 
     def set_view(self, view: View) -> None:
-        self.view.camera.set_range(x=(view.x_min, view.x_max), y=(view.y_min, view.y_max), margin=0.0)
+        # Set the rectangle itself: VisPy's set_range turns margin=0 into 0.1 data units (r*margin or 0.1).
+        self.view.camera.rect = (view.x_min, view.y_min, view.width, view.height)
         self.update_grid()
 
     def pixel_size(self) -> tuple[float, float]:
