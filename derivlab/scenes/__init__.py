@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
+from .implicit import ImplicitScene
 from .secant import SecantScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene,)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
