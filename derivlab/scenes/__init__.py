@@ -8,9 +8,10 @@ from __future__ import annotations
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .implicit import ImplicitScene
+from .linear_approximation import LinearApproximationScene
 from .secant import SecantScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
