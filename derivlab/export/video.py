@@ -103,7 +103,7 @@ def format_for_path(path: str | Path, animated: bool) -> str:
     """
     text = str(path)
     suffix = Path(text).suffix.lower()
-    if text.endswith(("/", "\\")) or (Path(text).is_dir() and not suffix):
+    if text.endswith(("/", "\\")) or not suffix:
         return "png-sequence"
     if suffix == ".png":
         return "png-sequence" if animated else "png"
