@@ -96,9 +96,10 @@ def _checked_values(scene_name: str, pairs: Sequence[str] | None) -> tuple[Any, 
 
 def _gui_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="derivlab", description="Make derivatives visible.")
-    p.add_argument("--scene", default="secant", help="scene to open (see 'derivlab scenes')")
+    p.add_argument("--scene", default=None, help="scene to open (see 'derivlab scenes'); default: the last one")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a scene parameter")
-    p.add_argument("--theme", default="light", help="light, dark, projector or projector-light")
+    p.add_argument("--theme", default=None, help="light, dark, projector or projector-light")
+    p.add_argument("--fresh", action="store_true", help="start from defaults, not the remembered session")
     return p
 
 
@@ -416,14 +417,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] == "gui":
             argv = argv[1:]
         args = _gui_parser().parse_args(argv)
-        scene, values = _checked_values(args.scene, args.set)
+        scene, values = _checked_values(args.scene or "secant", args.set)
         from derivlab.render.themes import THEMES
 
-        if args.theme not in THEMES:
+        if args.theme is not None and args.theme not in THEMES:
             raise UsageError(f"no theme called '{args.theme}'; themes: {', '.join(THEMES)}")
         from derivlab.qt.app import run_gui
 
-        return run_gui(scene.name, values, theme=args.theme)
+        return run_gui(
+            scene.name if args.scene or args.set else None, values, theme=args.theme, restore=not args.fresh
+        )
     except UsageError as exc:
         print(f"derivlab: {exc}", file=sys.stderr)
         return 2

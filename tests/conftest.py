@@ -44,3 +44,9 @@ def backend(request: pytest.FixtureRequest) -> Any:
 def xp(backend: Any) -> Any:
     """The array module (numpy or cupy) of the ``backend`` fixture."""
     return backend.xp
+
+
+@pytest.fixture(autouse=True)
+def _private_config_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test keeps its remembered session in a folder of its own, never the user's."""
+    monkeypatch.setenv("DERIVLAB_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))

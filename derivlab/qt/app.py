@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from typing import Any
+
+from derivlab.scenes import DEFAULT_SCENE
 
 log = logging.getLogger(__name__)
 
@@ -23,33 +24,53 @@ def qt_application():
     return application
 
 
-def install_exception_dialog() -> None:
-    """Show unexpected errors in a dialog with a copyable report; the app keeps running."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def open_main_window(scene: str | None, values: dict[str, Any], theme: str | None, store, restore: bool = True):
+    """The main window with the remembered session applied under the command line's choices.
 
-    def hook(exc_type, exc, tb) -> None:
-        report = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("unexpected error\n%s", report)
-        if QApplication.instance() is None:
-            return
-        box = QMessageBox(QMessageBox.Icon.Warning, "derivlab: something went wrong",
-                          f"{exc_type.__name__}: {exc}\n\nderivlab is still running; nothing was lost.")
-        box.setDetailedText(report)
-        box.exec()
+    ``scene``/``values``/``theme`` given on the command line win over the session;
+    otherwise the last session is restored, and after a crash (the marker of a
+    running app was left behind) only if the person agrees.
+    """
+    from .main_window import MainWindow
 
-    sys.excepthook = hook
+    loaded = store.load() if restore else None
+    window = MainWindow(scene or DEFAULT_SCENE, values, theme=theme or "light", store=store)
+    window.show()
+    if loaded is not None:
+        if loaded.message:
+            window.show_warning("Session not restored", loaded.message)
+        session = loaded.session
+        wanted = bool(session.scene) and (
+            not loaded.crashed
+            or window.ask(
+                "Restore the last session?",
+                "derivlab did not close normally last time. Restore the scene and values it autosaved?",
+            )
+        )
+        if wanted:
+            window.restore_session(session, keep_scene=scene is not None, keep_theme=theme is not None)
+            if scene is not None and values:
+                window.presenter.set_values(values)
+    store.mark_running()
+    return window
 
 
-def run_gui(scene: str, values: dict[str, Any], theme: str = "light") -> int:
-    """Open the main window on ``scene`` with ``values``; returns the exit code."""
+def run_gui(scene: str | None, values: dict[str, Any], theme: str | None = None, restore: bool = True) -> int:
+    """Check OpenGL, open the main window and run until it closes; returns the exit code."""
     application = qt_application()
     from .glcheck import require_opengl
 
     if (exit_code := require_opengl()) is not None:
         return exit_code
-    install_exception_dialog()
-    from .main_window import MainWindow
+    from derivlab.model.session import SessionStore
 
-    window = MainWindow(scene, values, theme=theme)
-    window.show()
-    return application.exec()
+    from .errors import install_error_dialog
+
+    install_error_dialog()
+    store = SessionStore()
+    window = open_main_window(scene, values, theme, store, restore)
+    try:
+        return application.exec()
+    finally:
+        window.save_session()
+        store.mark_closed()

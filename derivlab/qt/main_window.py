@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from derivlab.compute.backend import Backend, get_backend, numpy_backend
-from derivlab.model import ParameterError, SceneState
+from derivlab.model import ParameterError, SceneState, View
+from derivlab.model.session import Session, SessionStore
 from derivlab.render.canvas import PlotCanvas
 from derivlab.render.presenter import ScenePresenter
 from derivlab.render.themes import THEMES
@@ -53,8 +54,21 @@ class BackendProbe(QObject):
 class MainWindow(QMainWindow):
     """The window a lecturer projects: the canvas large, the controls to the side."""
 
-    def __init__(self, scene_name: str = DEFAULT_SCENE, values: dict[str, Any] | None = None, theme: str = "light"):
+    AUTOSAVE_MS = 15_000
+
+    def __init__(
+        self,
+        scene_name: str = DEFAULT_SCENE,
+        values: dict[str, Any] | None = None,
+        theme: str = "light",
+        store: SessionStore | None = None,
+    ):
         super().__init__()
+        self.store = store
+        self.views: dict[str, View] = {}
+        self._connected_state: SceneState | None = None
+        self._dirty = False
+        self._autosave_failed = False
         self.setWindowTitle("derivlab")
         self.resize(1440, 900)
         self.backend: Backend = numpy_backend()
@@ -108,6 +122,12 @@ class MainWindow(QMainWindow):
         self.plot.on_view_changed(lambda _view: self._sync_slider_ranges())
         self.open_scene(scene_name, values or {})
 
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(self.AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_session)
+        if store is not None:
+            self._autosave.start()
+
         self._probe = BackendProbe()
         self._probe.finished.connect(self._on_backend_ready)
         self._probe.start()
@@ -159,11 +179,16 @@ class MainWindow(QMainWindow):
         if values:
             state.update(values)
         if self.presenter is not None:
+            self.views[self.presenter.scene.name] = self.plot.current_view()
             self.presenter.close()
-        self.presenter = ScenePresenter(scene, self.plot, state=state, backend=self.backend)
+        if self._connected_state is not None:
+            self._connected_state.disconnect(self._on_state_changed)
+        self.presenter = ScenePresenter(scene, self.plot, state=state, backend=self.backend, view=self.views.get(name))
         self.presenter.on_frame(self._on_frame)
         self.presenter.on_error(self.show_error)
         state.connect(self._on_state_changed)
+        self._connected_state = state
+        self._dirty = True
         self._build_side_panel(scene, state)
         self.setWindowTitle(f"derivlab — {scene.title}")
         for i in range(self.scene_list.count()):
@@ -226,6 +251,7 @@ class MainWindow(QMainWindow):
             self.function_boxes[name].show_error("")
 
     def _on_state_changed(self, changed: dict[str, Any]) -> None:
+        self._dirty = True
         if self.parameter_panel is not None:
             self.parameter_panel.sync()
         for name, box in self.function_boxes.items():
@@ -277,6 +303,84 @@ class MainWindow(QMainWindow):
     def set_theme(self, name: str) -> None:
         self.theme = name
         self.plot.set_theme(name)
+        self._dirty = True
+
+    # -- the remembered session ----------------------------------------------------
+    def current_session(self) -> Session:
+        """Scene, every visited scene's values and view, and the theme, as they are now."""
+        if self.presenter is not None:
+            self.views[self.presenter.scene.name] = self.plot.current_view()
+        return Session(
+            scene=self.presenter.scene.name if self.presenter else DEFAULT_SCENE,
+            values={name: state.as_dict() for name, state in self.states.items()},
+            views={name: [v.x_min, v.x_max, v.y_min, v.y_max] for name, v in self.views.items()},
+            theme=self.theme,
+        )
+
+    def restore_session(self, session: Session, keep_scene: bool = False, keep_theme: bool = False) -> list[str]:
+        """Take values, views and theme from ``session``; what cannot be used is skipped and listed."""
+        skipped: list[str] = []
+        for name, values in session.values.items():
+            if name not in SCENES:
+                skipped.append(f"scene '{name}'")
+                continue
+            state = self.states.get(name) or SCENES[name].new_state()
+            self.states[name] = state
+            with state.batch():
+                for key, value in values.items():
+                    try:
+                        state.set(key, value)
+                    except ParameterError:
+                        skipped.append(f"{name}: {key}")
+        restored_views: dict[str, View] = {}
+        for name, bounds in session.views.items():
+            try:
+                restored_views[name] = View(*bounds)
+            except (TypeError, ValueError):
+                skipped.append(f"view of '{name}'")
+        if not keep_theme and session.theme in THEMES:
+            self.set_theme(session.theme)
+        current = self.presenter.scene.name if self.presenter else DEFAULT_SCENE
+        target = current if keep_scene or session.scene not in SCENES else session.scene
+        self.open_scene(target)  # (this remembers the view being left, so restored views go in after)
+        self.views.update(restored_views)
+        if target in restored_views:
+            self.plot.set_view(restored_views[target])
+        if skipped:
+            self.statusBar().showMessage("Not restored (no longer valid): " + ", ".join(skipped), 10000)
+        self._dirty = False
+        return skipped
+
+    def save_session(self) -> bool:
+        """Write the session if it changed; a failure is said once in the status bar."""
+        if self.store is None or not self._dirty:
+            return False
+        try:
+            self.store.save(self.current_session())
+        except OSError as exc:
+            if not self._autosave_failed:
+                self.statusBar().showMessage(f"Could not save the session: {exc.strerror or exc}", 10000)
+            self._autosave_failed = True
+            return False
+        self._dirty = False
+        self._autosave_failed = False
+        return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.animation_bar is not None:
+            self.animation_bar.stop()
+        self._dirty = True
+        self.save_session()
+        super().closeEvent(event)
+
+    def show_warning(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.show()
+
+    def ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
