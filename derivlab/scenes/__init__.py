@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
+from .bezier import BezierScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
 from .secant import SecantScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
