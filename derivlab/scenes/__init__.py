@@ -11,8 +11,9 @@ from .bezier import BezierScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
 from .secant import SecantScene
+from .taylor import TaylorScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
