@@ -10,10 +10,11 @@ from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, 
 from .bezier import BezierScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
+from .mean_value import MeanValueScene
 from .secant import SecantScene
 from .taylor import TaylorScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
