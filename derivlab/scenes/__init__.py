@@ -11,10 +11,11 @@ from .bezier import BezierScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
 from .mean_value import MeanValueScene
+from .rules import RulesScene
 from .secant import SecantScene
 from .taylor import TaylorScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
