@@ -18,9 +18,10 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
-COMMANDS = ("gui", "scenes", "diff", "export", "selftest", "bench")
+COMMANDS = ("gui", "scenes", "diff", "export", "selftest", "bench", "present")
 NUMBER_OPTIONS = ("--at", "--h", "--order")
 
 
@@ -100,6 +101,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a scene parameter")
     p.add_argument("--theme", default=None, help="light, dark, projector or projector-light")
     p.add_argument("--fresh", action="store_true", help="start from defaults, not the remembered session")
+    p.add_argument("--lesson", help="open a lesson file (.derivlab.toml)")
+    p.add_argument("--present", action="store_true", help="start in presentation mode (full screen)")
     return p
 
 
@@ -134,6 +137,12 @@ def _command_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("selftest", help="open the real window and check what it draws")
     s.add_argument("--screenshot", help="save a screenshot of the window as PNG")
+
+    pr = sub.add_parser("present", help="open a lesson in presentation mode (or screenshot it)")
+    pr.add_argument("lesson")
+    pr.add_argument("--step", type=int, default=1, help="step to show (1-based)")
+    pr.add_argument("--theme", default="projector", help="projector or projector-light")
+    pr.add_argument("--screenshot", help="save the full-screen picture as PNG and exit")
 
     b = sub.add_parser("bench", help="print speed figures")
     b.add_argument("--backend", choices=("numpy", "cupy"), default=None)
@@ -395,6 +404,22 @@ def command_selftest(args: argparse.Namespace) -> int:
     return run_selftest(screenshot=args.screenshot)
 
 
+def command_present(args: argparse.Namespace) -> int:
+    from derivlab.render.themes import THEMES
+
+    if not Path(args.lesson).is_file():
+        raise UsageError(f"no lesson file at {args.lesson}")
+    if args.theme not in THEMES:
+        raise UsageError(f"no theme called '{args.theme}'; themes: {', '.join(THEMES)}")
+    if args.screenshot:
+        from derivlab.qt.screenshot import present_screenshot
+
+        return present_screenshot(args.lesson, args.screenshot, step=args.step, theme=args.theme)
+    from derivlab.qt.app import run_gui
+
+    return run_gui(None, {}, theme=args.theme, restore=False, lesson=args.lesson, present=True)
+
+
 def command_bench(args: argparse.Namespace) -> int:
     from derivlab.qt.bench import run_bench
 
@@ -412,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "export": command_export,
                 "selftest": command_selftest,
                 "bench": command_bench,
+                "present": command_present,
             }[args.command]
             return handler(args)
         if argv and argv[0] == "gui":
@@ -424,8 +450,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(f"no theme called '{args.theme}'; themes: {', '.join(THEMES)}")
         from derivlab.qt.app import run_gui
 
+        if args.lesson and not Path(args.lesson).is_file():
+            raise UsageError(f"no lesson file at {args.lesson}")
         return run_gui(
-            scene.name if args.scene or args.set else None, values, theme=args.theme, restore=not args.fresh
+            scene.name if args.scene or args.set else None,
+            values,
+            theme=args.theme,
+            restore=not args.fresh,
+            lesson=args.lesson,
+            present=args.present,
         )
     except UsageError as exc:
         print(f"derivlab: {exc}", file=sys.stderr)

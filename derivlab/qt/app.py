@@ -55,7 +55,14 @@ def open_main_window(scene: str | None, values: dict[str, Any], theme: str | Non
     return window
 
 
-def run_gui(scene: str | None, values: dict[str, Any], theme: str | None = None, restore: bool = True) -> int:
+def run_gui(
+    scene: str | None,
+    values: dict[str, Any],
+    theme: str | None = None,
+    restore: bool = True,
+    lesson: str | None = None,
+    present: bool = False,
+) -> int:
     """Check OpenGL, open the main window and run until it closes; returns the exit code."""
     application = qt_application()
     from .glcheck import require_opengl
@@ -69,6 +76,10 @@ def run_gui(scene: str | None, values: dict[str, Any], theme: str | None = None,
     install_error_dialog()
     store = SessionStore()
     window = open_main_window(scene, values, theme, store, restore)
+    if lesson:
+        window.load_lesson(lesson)
+    if present:
+        window.start_presentation()
     try:
         return application.exec()
     finally:

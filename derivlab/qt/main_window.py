@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,13 +25,16 @@ from PySide6.QtWidgets import (
 
 from derivlab.compute.backend import Backend, get_backend, numpy_backend
 from derivlab.model import ParameterError, SceneState, View
+from derivlab.model.lesson import Lesson, LessonError, read_lesson
 from derivlab.model.session import Session, SessionStore
 from derivlab.render.canvas import PlotCanvas
 from derivlab.render.presenter import ScenePresenter
 from derivlab.render.themes import THEMES
 from derivlab.scenes import DEFAULT_SCENE, SCENES, SceneFrame, get_scene
 
+from .lesson_player import LessonPlayer
 from .panels import AnimationBar, FunctionBox, ParameterPanel, ReadoutPanel, TablePanel
+from .presentation import PresentationController
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +122,10 @@ class MainWindow(QMainWindow):
         self.readouts = ReadoutPanel()
         self.tables = TablePanel()
         self.animation_bar: AnimationBar | None = None
+        self.lesson_player: LessonPlayer | None = None
+        self.lesson_path = ""
         self._build_actions()
+        self.presentation = PresentationController(self)
         self.scene_list.currentItemChanged.connect(self._on_scene_selected)
         self.plot.on_view_changed(lambda _view: self._sync_slider_ranges())
         self.open_scene(scene_name, values or {})
@@ -138,6 +146,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.export_action = self._action(file_menu, "&Export frame…", "Ctrl+E", self.export_frame_dialog)
         file_menu.addSeparator()
+        self._action(file_menu, "&Open lesson…", "Ctrl+O", self.open_lesson_dialog)
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
 
         view_menu = self.menuBar().addMenu("&View")
@@ -157,6 +167,14 @@ class MainWindow(QMainWindow):
         self._action(scene_menu, "Move a &right", "Right", lambda: self.nudge("a", 1))
         self._action(scene_menu, "&Play or stop the animation", "Space", self.toggle_animation)
         self._action(scene_menu, "Reset &parameters", "Ctrl+R", self.reset_parameters)
+
+        lesson_menu = self.menuBar().addMenu("&Lesson")
+        self.present_action = self._action(lesson_menu, "&Present (full screen)", "F5", self.start_presentation)
+        self._action(lesson_menu, "&Next step", "PgDown", lambda: self.lesson_player and self.lesson_player.next())
+        self._action(lesson_menu, "&Previous step", "PgUp", lambda: self.lesson_player and self.lesson_player.previous())
+        toolbar = self.addToolBar("Lecture")
+        toolbar.setObjectName("lecture_toolbar")
+        toolbar.addAction(self.present_action)
 
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", "F1", self.show_shortcuts)
@@ -315,6 +333,9 @@ class MainWindow(QMainWindow):
             values={name: state.as_dict() for name, state in self.states.items()},
             views={name: [v.x_min, v.x_max, v.y_min, v.y_max] for name, v in self.views.items()},
             theme=self.theme,
+            lesson={"path": self.lesson_path, "step": self.lesson_player.index}
+            if self.lesson_player is not None and self.lesson_path
+            else {},
         )
 
     def restore_session(self, session: Session, keep_scene: bool = False, keep_theme: bool = False) -> list[str]:
@@ -346,6 +367,10 @@ class MainWindow(QMainWindow):
         self.views.update(restored_views)
         if target in restored_views:
             self.plot.set_view(restored_views[target])
+        lesson = session.lesson
+        if isinstance(lesson.get("path"), str) and Path(lesson["path"]).is_file():
+            step = lesson.get("step", 0)
+            self.load_lesson(lesson["path"], start=step if isinstance(step, int) else 0)
         if skipped:
             self.statusBar().showMessage("Not restored (no longer valid): " + ", ".join(skipped), 10000)
         self._dirty = False
@@ -410,6 +435,50 @@ class MainWindow(QMainWindow):
     def reset_parameters(self) -> None:
         if self.presenter is not None:
             self.presenter.state.reset()
+
+    # -- lessons and presentation ---------------------------------------------------
+    def open_lesson_dialog(self) -> None:
+        from derivlab.resources import asset_path
+
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Open lesson", str(asset_path("lessons")), "derivlab lessons (*.derivlab.toml *.toml)"
+        )
+        if name:
+            self.load_lesson(name)
+
+    def load_lesson(self, path: str, start: int = 0) -> Lesson | None:
+        """Open a lesson file at step ``start``; its problems are listed with their lines."""
+        declarations = {name: scene.parameters for name, scene in SCENES.items()}
+        try:
+            lesson = read_lesson(path, declarations)
+        except LessonError as exc:
+            self.show_warning("Lesson not opened", str(exc))
+            return None
+        if lesson.problems:
+            listing = "\n".join(str(p) for p in lesson.problems)
+            self.show_warning(
+                f"Problems in {Path(path).name}",
+                f"{len(lesson.steps)} steps loaded; these lines had problems:\n\n{listing}",
+            )
+        if not lesson.steps:
+            return lesson
+        if self.lesson_player is not None:
+            self.lesson_player.finish()
+        self.lesson_player = LessonPlayer(lesson, self, self)
+        self.lesson_player.step_changed.connect(self._on_lesson_step)
+        self.lesson_path = str(path)
+        self.lesson_player.go(start, animate=False)
+        return lesson
+
+    def _on_lesson_step(self, index: int) -> None:
+        self._dirty = True
+        self.presentation.on_step(index)
+        step = self.lesson_player.step if self.lesson_player else None
+        if step is not None:
+            self.statusBar().showMessage(f"Step {index + 1} of {len(self.lesson_player.steps)}: {step.caption}", 8000)
+
+    def start_presentation(self) -> None:
+        self.presentation.enter()
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

@@ -88,7 +88,7 @@ THEMES: dict[str, Theme] = {
             "second": REDDISH_PURPLE,
         },
         line_scale=1.6,
-        text_scale=1.5,
+        text_scale=1.9,
     ),
     "projector-light": Theme(
         "projector-light",
@@ -107,7 +107,7 @@ THEMES: dict[str, Theme] = {
             "second": REDDISH_PURPLE,
         },
         line_scale=1.6,
-        text_scale=1.5,
+        text_scale=1.9,
     ),
 }
 
