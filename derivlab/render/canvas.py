@@ -9,6 +9,7 @@ readout panel. Visuals are created once per drawable key and updated with
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from vispy import scene
@@ -30,6 +31,26 @@ _VISPY_ANCHOR_Y = {"top": "bottom", "bottom": "top", "center": "center", "baseli
 def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     r, g, b, _ = Color(color).rgba
     return (r, g, b, alpha)
+
+
+@lru_cache(maxsize=1)
+def text_face() -> str:
+    """The font for text on the canvas: DejaVu Sans where it is installed, else VisPy's OpenSans.
+
+    OpenSans has no arrows, no superscript minus and no subscripts (h → 0, 10⁻⁸, f′₋)
+    and draws them as boxes.
+    """
+    from vispy.util.fonts import list_fonts
+
+    try:
+        return "DejaVu Sans" if "DejaVu Sans" in list_fonts() else "OpenSans"
+    except Exception:  # noqa: BLE001 - no font listing: keep VisPy's own font
+        return "OpenSans"
+
+
+def _text(**kwargs):
+    """A VisPy Text visual in :func:`text_face`."""
+    return scene.visuals.Text(face=text_face(), **kwargs)
 
 
 def _flat(visual) -> None:
@@ -106,6 +127,7 @@ class PlotArea:
         self.view.camera = scene.PanZoomCamera(aspect=None)
         self.view.camera.interactive = interactive
         self.visuals: dict[str, object] = {}
+        self._drawables: tuple = ()
         self.kinds: dict[str, str] = {}
         self.x_log = False
         self.y_log = False
@@ -120,11 +142,11 @@ class PlotArea:
         self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
         self._axes.order = z_axes
         # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
-        self._x_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
-        self._y_labels = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="center")
-        self._x_name = scene.visuals.Text(parent=self.view.scene, anchor_x="right", anchor_y="top")
-        self._y_name = scene.visuals.Text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
-        self._title = scene.visuals.Text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._x_labels = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._y_labels = _text(parent=self.view.scene, anchor_x="right", anchor_y="center")
+        self._x_name = _text(parent=self.view.scene, anchor_x="right", anchor_y="top")
+        self._y_name = _text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
+        self._title = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
             label.order = z_axes + 1
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
@@ -190,15 +212,18 @@ class PlotArea:
         pad = o.px(6)
         label_y = min(max(x_axis_y - pad * dy, view.y_min + o.px(24) * dy), view.y_max)
         keep_x = np.abs(major_x - y_axis_x) > 0.5 * step_x  # no label on top of the y axis
-        xs = major_x[keep_x & (major_x > view.x_min + 0.3 * step_x) & (major_x < view.x_max - 0.3 * step_x)]
+        edge_x = min(0.3 * step_x, o.px(30) * dx)  # a label needs room at the edge, not a third of a step
+        xs = major_x[keep_x & (major_x > view.x_min + edge_x) & (major_x < view.x_max - edge_x)]
         self._set_labels(self._x_labels, label_x_fn(xs, step_x), np.column_stack([xs, np.full_like(xs, label_y)]), font)
         label_x = min(max(y_axis_x - pad * dx, view.x_min + o.px(60) * dx), view.x_max)
         keep_y = np.abs(major_y - x_axis_y) > 0.5 * step_y
-        ys = major_y[keep_y & (major_y > view.y_min + 0.3 * step_y) & (major_y < view.y_max - 0.3 * step_y)]
+        edge_y = min(0.3 * step_y, o.px(14) * dy)
+        ys = major_y[keep_y & (major_y > view.y_min + edge_y) & (major_y < view.y_max - edge_y)]
         self._set_labels(self._y_labels, label_y_fn(ys, step_y), np.column_stack([np.full_like(ys, label_x), ys]), font)
         self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
-        self._set_labels(self._y_name, [self.y_name], np.array([[y_axis_x + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
+        # The axis name goes right of the axis, and right of the tick labels when they sit inside the plane.
+        self._set_labels(self._y_name, [self.y_name], np.array([[max(y_axis_x, label_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
         self._x_name.color = self._y_name.color = _rgba(th.foreground)
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
@@ -219,6 +244,7 @@ class PlotArea:
     # -- drawables -------------------------------------------------------------
     def show(self, drawables) -> None:
         """Update each drawable's visual in place; hide the ones that went away."""
+        self._drawables = tuple(drawables)
         o = self.owner
         th = o.theme
         seen = set()
@@ -282,6 +308,11 @@ class PlotArea:
             if key not in seen:
                 visual.visible = False
 
+    def relayout(self, event=None) -> None:
+        """Grid, labels and pixel offsets again for this plane's new size (a panel has no presenter to ask)."""
+        self.update_grid()
+        self.show(self._drawables)
+
     def _visual_for(self, drawable):
         key = drawable.key
         kind = type(drawable).__name__
@@ -297,7 +328,7 @@ class PlotArea:
         elif isinstance(drawable, Markers):
             visual = scene.visuals.Markers(parent=self.view.scene, symbol="disc")
         else:
-            visual = scene.visuals.Text(parent=self.view.scene)
+            visual = _text(parent=self.view.scene)
         _flat(visual)
         self.kinds[key] = kind
         self.visuals[key] = visual
@@ -368,10 +399,10 @@ class PlotCanvas:
         # Screen-space overlays on the main plane: legend (top right), readouts (top left), message (bottom).
         self._legend_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
         self._legend_lines = scene.visuals.Line(parent=self.canvas.scene, method="gl", connect="segments")
-        self._legend_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
+        self._legend_text = _text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
         self._readout_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
-        self._readout_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
-        self._message_text = scene.visuals.Text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
+        self._readout_text = _text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
+        self._message_text = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
         overlays = (self._legend_box, self._legend_lines, self._legend_text, self._readout_box,
                     self._readout_text, self._message_text)
         for i, overlay in enumerate(overlays):
@@ -460,6 +491,7 @@ class PlotCanvas:
             area = PlotArea(self, interactive=False)
             self.grid.add_widget(area.view, row=i if below else 0, col=0 if below else i)
             area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
+            area.view.events.resize.connect(area.relayout)
             self.panels[panel.key] = area
 
     def _show_panel(self, area: PlotArea, panel: Panel) -> None:
@@ -561,6 +593,54 @@ class PlotCanvas:
             self._message_text.pos = (left0 + w / 2, top0 + h - margin)
             self._message_text.font_size = self.font(17)
             self._message_text.color = _rgba(th.color("tangent"))
+        self._layout_caption(left0, top0, w, h)
+
+    # -- caption (presentation) -------------------------------------------------
+    def set_caption(self, text: str) -> None:
+        """A large line of text along the bottom of the main plane (a lesson step's caption)."""
+        self._caption = text
+        self._layout_overlays()
+        self.canvas.update()
+
+    def _layout_caption(self, left: float, top: float, w: float, h: float) -> None:
+        text = getattr(self, "_caption", "")
+        visual = getattr(self, "_caption_text", None)
+        if not text:
+            if visual is not None:
+                visual.visible = False
+                self._caption_box.visible = False
+            return
+        if visual is None:
+            self._caption_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
+            self._caption_text = visual = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="center")
+            self._caption_box.order, visual.order = 1100, 1101
+            _flat(self._caption_box)
+            _flat(visual)
+        th = self.theme
+        size = 22 * th.text_scale * self.pixel_scale
+        box_h = size * 2.0
+        box_w = min(w - 2 * self.px(20), len(text) * size * 0.56 + 2 * size)
+        center = (left + w / 2, top + h - self.px(24) - box_h / 2)
+        self._caption_box.center = center
+        self._caption_box.width, self._caption_box.height = box_w, box_h
+        self._caption_box.color = _rgba(th.background, 0.9)
+        self._caption_box.border_color = _rgba(th.foreground, 0.5)
+        self._caption_box.visible = True
+        visual.text = text
+        visual.pos = center
+        visual.font_size = self.font(22)
+        visual.color = _rgba(th.foreground)
+        visual.visible = True
+
+    def set_pixel_scale(self, scale: float) -> None:
+        """Scale lines and text (2.0 on a 4K screen, for a picture designed at 1080p)."""
+        self.pixel_scale = float(scale)
+        for area in self._areas():
+            area.update_grid()
+        if self._frame is not None:
+            self.show_frame(self._frame)
+        else:
+            self._layout_overlays()
 
     # -- dragging a point ------------------------------------------------------
     def data_to_pixel(self, x: float, y: float, panel: str | None = None) -> tuple[float, float]:
@@ -602,6 +682,8 @@ class PlotCanvas:
     # -- output ----------------------------------------------------------------
     def render(self) -> np.ndarray:
         """The current picture as an RGBA uint8 array (rows from the top)."""
+        # Lay the planes out first, so a panel added since the last draw is drawn at its size.
+        self.grid._update_child_widget_dim()
         return self.canvas.render(alpha=True)
 
     def gl_info(self) -> dict[str, str]:
