@@ -25,6 +25,8 @@ from derivlab.expr.functions import (
     sigmoid,
     silu,
     softplus,
+    weierstrass,
+    weierstrass_derivative,
 )
 
 _C_FUNCTIONS: dict[type, str] = {
@@ -121,6 +123,8 @@ class CPrinter:
             return self._mul(expr)
         if isinstance(expr, sp.Pow):
             return self._pow(*expr.args)
+        if isinstance(expr, weierstrass | weierstrass_derivative):
+            return self._weierstrass(expr)
         if isinstance(expr, real_pow):
             u, r = expr.args
             return f"dl_real_pow({self.doprint(u)}, {int(r.p)}, {int(r.q)})"
@@ -136,6 +140,14 @@ class CPrinter:
         if type(expr) in _C_FUNCTIONS:
             return f"{self.function(_C_FUNCTIONS[type(expr)])}({self.doprint(expr.args[0])})"
         raise TypeError(f"no C text for {type(expr).__name__}")
+
+    def _weierstrass(self, expr: sp.Expr) -> str:
+        """``dl_weierstrass(z, a, b, N, j)``: double arguments (the reduction needs them)."""
+        z, a, b, terms = expr.args[:4]
+        order = int(expr.args[4]) if isinstance(expr, weierstrass_derivative) else 0
+        a_text, b_text = (repr(float(constant_value(v, 30))) for v in (a, b))
+        call = f"dl_weierstrass((double)({self.doprint(z)}), {a_text}, {b_text}, {int(terms)}, {order})"
+        return f"(({'float' if self.single else 'double'})({call}))"
 
     def _mul(self, expr: sp.Mul) -> str:
         numerator: list[str] = []

@@ -35,7 +35,10 @@ from derivlab.expr.functions import (
     sigmoid,
     silu,
     softplus,
+    weierstrass,
+    weierstrass_derivative,
 )
+from derivlab.expr.weierstrass import weierstrass_mpmath, weierstrass_numpy
 
 Env = Mapping[str, Any]
 Compiled = Callable[[Env], Any]
@@ -331,7 +334,42 @@ class _Backend:
         return b**n
 
 
+def _weierstrass_arguments(expr: sp.Expr) -> tuple[Any, Any, int, int]:
+    """(a, b, N, j) of a Weierstrass partial sum or derivative: exact Fractions when rational."""
+    from fractions import Fraction
+
+    def exact(v: sp.Expr) -> Any:
+        return Fraction(int(v.p), int(v.q)) if isinstance(v, sp.Rational) else float(v)
+
+    a, b, terms = expr.args[1:4]
+    order = int(expr.args[4]) if isinstance(expr, weierstrass_derivative) else 0
+    return exact(a), exact(b), int(terms), order
+
+
+def _compile_weierstrass(expr: sp.Expr, backend: _Backend) -> Compiled:
+    """W_N⁽ʲ⁾(z) with bⁿz mod 2 reduced exactly (see :mod:`derivlab.expr.weierstrass`).
+
+    The mpmath evaluator raises its precision with the size of bⁿz, so it is exact
+    for the variable itself; an inner expression z is only as good as its 50 digits.
+    """
+    z = _compile(expr.args[0], backend)
+    a, b, terms, order = _weierstrass_arguments(expr)
+    if backend.kind == "numpy":
+        fa, fb = float(a), float(b)
+        return lambda env: weierstrass_numpy(z(env), fa, fb, terms, order)
+
+    def mp(env):
+        value = z(env)
+        if mpmath.isnan(value) or mpmath.isinf(value):
+            return mpmath.nan
+        return weierstrass_mpmath(value, a, b, terms, order, MP_DIGITS)
+
+    return mp
+
+
 def _compile(expr: sp.Expr, backend: _Backend) -> Compiled:
+    if isinstance(expr, weierstrass | weierstrass_derivative) and expr.args[0].free_symbols:
+        return _compile_weierstrass(expr, backend)
     if isinstance(expr, sp.Symbol):
         name = expr.name
         return lambda env: env[name]

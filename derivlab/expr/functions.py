@@ -339,3 +339,86 @@ def elementary(expr: sp.Expr) -> sp.Expr:
         lambda e: type(e) in replacements,
         lambda e: replacements[type(e)](*e.args),
     )
+
+
+# ------------------------------------------------------------------ Weierstrass
+
+
+def _weierstrass_mpmath_value(z, a, b, terms, order, prec):
+    """W_N⁽ʲ⁾ at a number z (sympy), as a sympy Float of ``prec`` bits, or None."""
+    from fractions import Fraction
+
+    from derivlab.expr.weierstrass import weierstrass_mpmath
+
+    def exact(v):
+        if isinstance(v, sp.Rational):
+            return Fraction(int(v.p), int(v.q))
+        return sp.Float(v, 60)._to_mpmath(200)
+
+    if not all(arg.is_number for arg in (z, a, b, terms)):
+        return None
+    digits = max(15, int(prec / 3.32) + 5)
+    value = weierstrass_mpmath(exact(z), exact(a), exact(b), int(terms), int(order), digits)
+    return sp.Float(value, digits)
+
+
+class weierstrass(sp.Function):
+    r"""Weierstrass partial sum :math:`W_N(z) = \sum_{n=0}^{N-1} a^n \cos(\pi b^n z)`.
+
+    a, b and N are constants (N an integer from 1 to 60). Each W_N is smooth:
+    :math:`W_N' = -\sum a^n \pi b^n \sin(\pi b^n z)`, see :class:`weierstrass_derivative`.
+    """
+
+    nargs = 4
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        z, a, b, terms = self.args
+        return weierstrass_derivative(z, a, b, terms, sp.Integer(1))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        value = _weierstrass_mpmath_value(*self.args, 0, prec)
+        return None if value is None else value._eval_evalf(prec)
+
+    def _latex(self, printer):
+        z, a, b, terms = self.args
+        return (
+            rf"W_{{{printer._print(terms)}}}\left({printer._print(z)};\, "
+            rf"{printer._print(a)}, {printer._print(b)}\right)"
+        )
+
+
+class weierstrass_derivative(sp.Function):
+    r"""The j-th derivative of a Weierstrass partial sum.
+
+    :math:`W_N^{(j)}(z) = \sum_{n=0}^{N-1} a^n (\pi b^n)^j \cos(\pi b^n z + j\pi/2)`;
+    its derivative is the (j+1)-th.
+    """
+
+    nargs = 5
+
+    def fdiff(self, argindex=1):
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        z, a, b, terms, order = self.args
+        return weierstrass_derivative(z, a, b, terms, order + 1)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        value = _weierstrass_mpmath_value(*self.args[:4], int(self.args[4]), prec)
+        return None if value is None else value._eval_evalf(prec)
+
+    def _latex(self, printer):
+        z, a, b, terms, order = self.args
+        j = int(order)
+        mark = "'" * j if j <= 3 else rf"^{{({j})}}"
+        return (
+            rf"W_{{{printer._print(terms)}}}{mark}\left({printer._print(z)};\, "
+            rf"{printer._print(a)}, {printer._print(b)}\right)"
+        )

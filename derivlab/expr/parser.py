@@ -75,6 +75,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "swish": (1, 1),
     "mish": (1, 1),
     "elu": (1, 2),
+    "weierstrass": (4, 4),
 }
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

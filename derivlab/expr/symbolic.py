@@ -30,6 +30,8 @@ from derivlab.expr.functions import (
     sigmoid,
     silu,
     softplus,
+    weierstrass,
+    weierstrass_derivative,
 )
 from derivlab.expr.parser import Abs, Binary, Call, Name, Node, Number, Unary
 
@@ -190,7 +192,41 @@ class _Builder:
         if name == "elu":
             alpha = args[1] if len(args) > 1 else DEFAULT_ELU_ALPHA
             return elu(args[0], alpha)
+        if name == "weierstrass":
+            return _weierstrass(node, args)
         return _UNARY_FUNCTIONS[name](args[0])
+
+
+#: largest |a| and |b| a typed Weierstrass partial sum may use
+WEIERSTRASS_MAX_A = 100
+WEIERSTRASS_MAX_B = 1000
+
+
+def _weierstrass(node: Call, args: list[sp.Expr]) -> sp.Expr:
+    """``weierstrass(x, a, b, N)``: a, b real constants, N an integer constant from 1 to 60."""
+    from derivlab.expr.weierstrass import MAX_TERMS
+
+    z, a, b, terms = args
+    for value, what, limit in ((a, "a", WEIERSTRASS_MAX_A), (b, "b", WEIERSTRASS_MAX_B)):
+        if value.free_symbols:
+            raise ExpressionError(f"weierstrass: {what} must be a number, not {value}", node.column)
+        number = value.evalf(30)
+        if not (number.is_real and number.is_finite) or abs(float(number)) > limit:
+            raise ExpressionError(
+                f"weierstrass: {what} must be a real number of size at most {limit}", node.column
+            )
+        if not isinstance(value, sp.Rational):
+            value = sp.Float(number, 30)
+        if what == "a":
+            a = value
+        else:
+            b = value
+    if terms.free_symbols or not terms.is_Integer or not 1 <= int(terms) <= MAX_TERMS:
+        raise ExpressionError(
+            f"weierstrass: the number of terms N must be an integer from 1 to {MAX_TERMS}",
+            node.column,
+        )
+    return weierstrass(z, a, b, terms)
 
 
 def to_sympy(tree: Node, variable: str = "x", parameters: tuple[str, ...] = ()) -> sp.Expr:
@@ -244,6 +280,8 @@ SUPPORTED_TYPES: tuple[type, ...] = (
     mish,
     elu,
     real_pow,
+    weierstrass,
+    weierstrass_derivative,
 )
 
 
@@ -343,6 +381,12 @@ class TextPrinter(StrPrinter):
         if alpha == 1:
             return f"elu({self._print(z)})"
         return f"elu({self._print(z)}, {self._print(alpha)})"
+
+    def _print_weierstrass(self, expr):
+        return f"weierstrass({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_weierstrass_derivative(self, expr):
+        return f"weierstrass_derivative({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_real_pow(self, expr):
         u, r = expr.args
