@@ -8,6 +8,7 @@ from __future__ import annotations
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .bezier import BezierScene
+from .derivative_graph import DerivativeGraphScene
 from .differentiability import DifferentiabilityScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
@@ -16,7 +17,7 @@ from .rules import RulesScene
 from .secant import SecantScene
 from .taylor import TaylorScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
