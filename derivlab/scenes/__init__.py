@@ -16,8 +16,9 @@ from .mean_value import MeanValueScene
 from .rules import RulesScene
 from .secant import SecantScene
 from .taylor import TaylorScene
+from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
