@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
         for action in self.actions():
             if not action.shortcut().isEmpty():
                 lines.append(f"<tr><td><b>{action.shortcut().toString()}</b></td><td>{action.text().replace('&', '')}</td></tr>")
-        lines.append("<tr><td><b>Drag</b></td><td>pan the plane; drag the black point to move a</td></tr>")
+        lines.append("<tr><td><b>Drag</b></td><td>pan the plane; drag a marked point (such as a) to move it</td></tr>")
         lines.append("<tr><td><b>Wheel</b></td><td>zoom about the mouse</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 

@@ -152,6 +152,16 @@ class PlotArea:
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
                        self._x_name, self._y_name, self._title):
             _flat(visual)
+        # The legend is drawn on the canvas over this plane's top right corner.
+        canvas_scene = owner.canvas.scene
+        self._legend_box = scene.visuals.Rectangle(parent=canvas_scene, center=(0, 0), width=1, height=1)
+        self._legend_fill = scene.visuals.Mesh(parent=canvas_scene)
+        self._legend_lines = scene.visuals.Line(parent=canvas_scene, method="gl", connect="segments")
+        self._legend_text = _text(parent=canvas_scene, anchor_x="left", anchor_y="center")
+        for i, visual in enumerate((self._legend_box, self._legend_fill, self._legend_lines, self._legend_text)):
+            visual.order = 990 + i
+            visual.visible = False
+            _flat(visual)
 
     # -- view ----------------------------------------------------------------
     def current_view(self) -> View | None:
@@ -279,7 +289,7 @@ class PlotArea:
                     visual.visible = False
                     continue
                 visual.set_data(vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
-                visual.order = order - 1000  # regions lie under every line
+                visual.order = -80 + order / 1000  # regions lie over the grid and under every line
             elif isinstance(drawable, Markers):
                 pos = np.column_stack([drawable.x, drawable.y]).astype(np.float32)
                 pos = pos[np.isfinite(pos).all(axis=1)]
@@ -312,6 +322,7 @@ class PlotArea:
         """Grid, labels and pixel offsets again for this plane's new size (a panel has no presenter to ask)."""
         self.update_grid()
         self.show(self._drawables)
+        self.layout_legend()
 
     def _visual_for(self, drawable):
         key = drawable.key
@@ -333,6 +344,67 @@ class PlotArea:
         self.kinds[key] = kind
         self.visuals[key] = visual
         return visual
+
+    # -- legend ------------------------------------------------------------------
+    def layout_legend(self) -> None:
+        """A box in this plane's top right corner naming the colours of its labelled curves and regions."""
+        o = self.owner
+        th = o.theme
+        entries = [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
+        if not (o.show_legend and entries):
+            self._legend_box.visible = self._legend_lines.visible = self._legend_text.visible = False
+            self._legend_fill.visible = False
+            return
+        left0, top0, w, _h = self.canvas_rect()
+        margin = o.px(14)
+        row = o.px(30) * th.text_scale
+        swatch = o.px(36)
+        longest = max(len(d.label) for d in entries)
+        box_w = swatch + o.px(24) + longest * o.px(9.2) * th.text_scale
+        box_h = row * len(entries) + o.px(12)
+        left = left0 + w - margin - box_w
+        top = top0 + margin
+        self._legend_box.visible = True
+        self._legend_box.center = (left + box_w / 2, top + box_h / 2)
+        self._legend_box.width, self._legend_box.height = box_w, box_h
+        self._legend_box.color = _rgba(th.background, 0.88)
+        self._legend_box.border_color = _rgba(th.foreground, 0.35)
+        seg, colors, texts, tpos, tris, tri_colors = [], [], [], [], [], []
+        for i, d in enumerate(entries):
+            yy = top + o.px(6) + row * (i + 0.5)
+            x0 = left + o.px(10)
+            color = _rgba(th.color(d.role))
+            if isinstance(d, Fill):
+                half = row * 0.3
+                corners = [[x0, yy - half], [x0 + swatch, yy - half], [x0 + swatch, yy + half], [x0, yy + half]]
+                tris += [corners[0], corners[1], corners[2], corners[0], corners[2], corners[3]]
+                tri_colors += [_rgba(th.color(d.role), min(1.0, d.alpha * 2.5))] * 6
+            elif d.dashed:
+                seg += [[x0, yy], [x0 + swatch * 0.4, yy], [x0 + swatch * 0.6, yy], [x0 + swatch, yy]]
+                colors += [color] * 4
+            else:
+                seg += [[x0, yy], [x0 + swatch, yy]]
+                colors += [color] * 2
+            texts.append(d.label)
+            tpos.append([x0 + swatch + o.px(10), yy])
+        self._legend_lines.visible = bool(seg)
+        if seg:
+            self._legend_lines.set_data(pos=np.array(seg, np.float32), color=np.array(colors, np.float32),
+                                        width=o.line_width(3.0), connect="segments")
+        self._legend_fill.visible = bool(tris)
+        if tris:
+            self._legend_fill.set_data(vertices=np.array(tris, np.float32), vertex_colors=np.array(tri_colors, np.float32))
+        self._legend_text.visible = True
+        self._legend_text.text = texts
+        self._legend_text.pos = np.array(tpos, np.float32)
+        self._legend_text.font_size = o.font(15)
+        self._legend_text.color = _rgba(th.foreground)
+
+    def dispose(self) -> None:
+        """Take this plane's visuals off the canvas."""
+        for visual in (self._legend_box, self._legend_fill, self._legend_lines, self._legend_text):
+            visual.parent = None
+        self.view.parent = None
 
     def data_to_canvas(self, x: float, y: float) -> np.ndarray:
         tr = self.view.scene.node_transform(self.owner.canvas.scene)
@@ -397,14 +469,10 @@ class PlotCanvas:
         self.show_readouts = True
 
         # Screen-space overlays on the main plane: legend (top right), readouts (top left), message (bottom).
-        self._legend_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
-        self._legend_lines = scene.visuals.Line(parent=self.canvas.scene, method="gl", connect="segments")
-        self._legend_text = _text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
         self._readout_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
         self._readout_text = _text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
         self._message_text = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
-        overlays = (self._legend_box, self._legend_lines, self._legend_text, self._readout_box,
-                    self._readout_text, self._message_text)
+        overlays = (self._readout_box, self._readout_text, self._message_text)
         for i, overlay in enumerate(overlays):
             overlay.order = 1000 + i  # over the planes
             _flat(overlay)
@@ -481,7 +549,7 @@ class PlotCanvas:
         self._panel_layout = layout
         for area in self.panels.values():
             self.grid.remove_widget(area.view)
-            area.view.parent = None
+            area.dispose()
         self.panels = {}
         self.grid.remove_widget(self.main.view)
         below = frame.layout == "below"
@@ -528,41 +596,9 @@ class PlotCanvas:
         border = _rgba(th.foreground, 0.35)
         margin = self.px(14)
         row = self.px(30) * th.text_scale
-        # Legend: one row per drawable that carries a label.
-        entries = [d for d in (frame.drawables if frame else ()) if isinstance(d, Curve) and d.label]
-        if self.show_legend and entries:
-            swatch = self.px(36)
-            longest = max(len(d.label) for d in entries)
-            box_w = swatch + self.px(24) + longest * self.px(9.2) * th.text_scale
-            box_h = row * len(entries) + self.px(12)
-            left = left0 + w - margin - box_w
-            top = top0 + margin
-            self._legend_box.visible = True
-            self._legend_box.center = (left + box_w / 2, top + box_h / 2)
-            self._legend_box.width, self._legend_box.height = box_w, box_h
-            self._legend_box.color = box_color
-            self._legend_box.border_color = border
-            seg, colors, texts, tpos = [], [], [], []
-            for i, d in enumerate(entries):
-                yy = top + self.px(6) + row * (i + 0.5)
-                x0 = left + self.px(10)
-                if d.dashed:
-                    seg += [[x0, yy], [x0 + swatch * 0.4, yy], [x0 + swatch * 0.6, yy], [x0 + swatch, yy]]
-                    colors += [_rgba(th.color(d.role))] * 4
-                else:
-                    seg += [[x0, yy], [x0 + swatch, yy]]
-                    colors += [_rgba(th.color(d.role))] * 2
-                texts.append(d.label)
-                tpos.append([x0 + swatch + self.px(10), yy])
-            self._legend_lines.visible = True
-            self._legend_lines.set_data(pos=np.array(seg, np.float32), color=np.array(colors, np.float32), width=self.line_width(3.0), connect="segments")
-            self._legend_text.visible = True
-            self._legend_text.text = texts
-            self._legend_text.pos = np.array(tpos, np.float32)
-            self._legend_text.font_size = self.font(15)
-            self._legend_text.color = _rgba(th.foreground)
-        else:
-            self._legend_box.visible = self._legend_lines.visible = self._legend_text.visible = False
+        self.main.layout_legend()
+        for area in self.panels.values():
+            area.layout_legend()
 
         readouts = frame.readouts if frame else ()
         if self.show_readouts and readouts:
