@@ -13,12 +13,13 @@ from .differentiability import DifferentiabilityScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
 from .mean_value import MeanValueScene
+from .motion import MotionScene
 from .rules import RulesScene
 from .secant import SecantScene
 from .taylor import TaylorScene
 from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, MotionScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
