@@ -335,12 +335,13 @@ def benchmark_rows(
                 continue
             try:
                 times = []
-                for i in range(repeats + 1):
+                warm_up = 1 if backend.is_gpu else 0  # the first GPU run compiles the kernel
+                for i in range(repeats + warm_up):
                     backend.synchronize()
                     start = time.perf_counter()
                     envelope(-2.0, 2.0, 0.9, 7.0, terms, columns, samples, dtype=dtype, backend=backend)
                     backend.synchronize()
-                    if i:  # the first run compiles the kernel
+                    if i >= warm_up:
                         times.append(time.perf_counter() - start)
                 median = statistics.median(times)
                 rate = samples * columns * terms / median
@@ -377,3 +378,21 @@ def device_cosine_rate(backend: Backend) -> dict[str, float] | None:
         return None
     fp64_lanes = 64 if minor == 0 and major >= 6 else 2
     return {"float32": sms * clock * 16, "float64": sms * clock * fp64_lanes / 20}
+
+
+def format_rows(rows: list[dict[str, Any]]) -> str:
+    """The rows of :func:`benchmark_rows` as lines of text."""
+    lines = []
+    for r in rows:
+        head = f"  {r['backend']} {r['dtype']}, {r['samples']:,} samples, N = {r['terms']}"
+        if r["error"]:
+            lines.append(f"{head}: {r['error']}")
+            continue
+        line = (
+            f"{head}: median {r['median_seconds'] * 1e3:.1f} ms, "
+            f"{r['term_evaluations_per_second']:.3g} term evaluations/s"
+        )
+        if r["transcendental_fraction"] is not None:
+            line += f", {100 * r['transcendental_fraction']:.1f}% of the device's cosine rate"
+        lines.append(line)
+    return "\n".join(lines)

@@ -50,9 +50,18 @@ def interactive_frame_times(frames: int = 200, size: tuple[int, int] = (1920, 10
     }
 
 
+def weierstrass_benchmark(backend, quick: bool) -> list[dict]:
+    """Envelope rows of derivlab.compute.weierstrass (4·10⁶ and 3.2·10⁷ samples; fewer when quick)."""
+    from derivlab.compute.weierstrass import benchmark_rows
+
+    sizes = (400_000,) if quick else (4_000_000, 32_000_000)
+    return benchmark_rows(backend, sizes=sizes, repeats=3 if backend.is_gpu else 1)
+
+
 def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = False) -> int:
     from derivlab.compute.backend import get_backend
     from derivlab.compute.bench import benchmark_evaluation, format_rows
+    from derivlab.compute.weierstrass import format_rows as format_weierstrass_rows
     from derivlab.expr import Function
 
     chosen = get_backend(backend)
@@ -60,11 +69,13 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     sizes = (10**5, 10**6) if quick else (10**6, 10**7)
     rows = benchmark_evaluation(f, sizes=sizes, backend=chosen, repeats=3 if quick else 5)
     interactive = interactive_frame_times(frames=40 if quick else 200)
+    weierstrass_rows = weierstrass_benchmark(chosen, quick)
     report = {
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine()},
         "backend": {"name": chosen.name, "device": chosen.device, "reason": chosen.reason},
         "evaluation": {"function": "f(x) = x^3 - 3x with f'(x)", "rows": rows},
         "interactive": interactive,
+        "weierstrass": {"function": "envelope of W_40(x), a = 0.9, b = 7, to 1920 columns", "rows": weierstrass_rows},
     }
     if as_json:
         print(json.dumps(report, indent=2))
@@ -73,6 +84,8 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     print(f"backend: {chosen.name} — {chosen.device}" + (f" ({chosen.reason})" if chosen.reason else ""))
     print("evaluating f(x) = x³ − 3x and f′(x) on a grid (median of repeats):")
     print(format_rows(rows))
+    print("Weierstrass envelope, W_40 (a = 0.9, b = 7) to 1920 pixel columns:")
+    print(format_weierstrass_rows(weierstrass_rows))
     i = interactive
     print(
         f"interactive secant frame at {i['canvas']} ({i['gl_renderer']}): "
