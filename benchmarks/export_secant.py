@@ -1,0 +1,191 @@
+"""Export speed on the peer clip: secant to tangent, 300 frames of 1920×1080 at 60 fps, H.264.
+
+The clip is the one the peers were measured on: f(x) = x³ − 3x on
+[−2.5, 2.5] × [−4, 4], a = 1.3, h = 2·(0.0005)^(i/299) for frames i = 0…299
+(h from 2 to exactly 0.001), 5 s at 60 fps, H.264 yuv420p at crf 23, with a
+readout of h and the secant slope. derivlab writes it with its own command
+line, in a fresh process each run, as the peers were timed:
+
+    derivlab export secant -o secant.mp4 --size 1920x1080 --fps 60 --duration 5 \\
+        --animate h=2:0.001:geometric --set 'f=x^3-3x' --set a=1.3 \\
+        --view=-2.5:2.5:-4:4 --quality 23 --preset veryfast
+
+It prints wall time (median of the timed runs, after one warm-up run), frames
+a second, peak RSS of the process, the ratio to the peer figures, the preset,
+and the machine. With ``--peers`` it also installs matplotlib and
+imageio-ffmpeg into a virtual environment of their own and times the peer's
+matplotlib script (``benchmarks/peers/mpl_secant.py``) in the same run, for a
+same-machine ratio. It asserts nothing.
+
+    python benchmarks/export_secant.py [--runs 3] [--preset veryfast] [--peers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Peer figures from bench/peers/RESULTS.md in the shared benchmark folder (measured 2026-11-21 on
+# a 2-core, no-GPU Debian 12 machine; median wall seconds and peak RSS of 3 runs, x264 preset medium).
+PEER_MATPLOTLIB_S = 12.93
+PEER_MATPLOTLIB_RSS_MB = 507
+PEER_MANIM_CAIRO_S = 15.34
+PEER_MANIM_CAIRO_RSS_MB = 574
+
+FRAMES = 300
+SIZE = (1920, 1080)
+FPS = 60
+
+
+def derivlab_command(out: Path, preset: str) -> list[str]:
+    return [
+        sys.executable, "-m", "derivlab", "export", "secant", "-o", str(out),
+        "--size", f"{SIZE[0]}x{SIZE[1]}", "--fps", str(FPS), "--duration", "5",
+        "--animate", "h=2:0.001:geometric", "--set", "f=x^3-3x", "--set", "a=1.3",
+        "--view=-2.5:2.5:-4:4", "--quality", "23", "--preset", preset,
+    ]
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS in MB) of one command, from its own resource usage.
+
+    CPU seconds (user + system, children included) say how much work was done
+    whatever else runs on a shared machine; wall seconds say how long it took.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    stderr = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
+    # ru_maxrss of wait4 is this process's (or its largest child's: matplotlib's ffmpeg) peak, in kB
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def probe(path: Path) -> str:
+    """Codec, size, fps, pixel format and decoded frame count of a video."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(video=0))
+        return (f"{stream.codec_context.name} {stream.codec_context.profile}, {stream.width}x{stream.height}, "
+                f"{stream.codec_context.pix_fmt}, {float(stream.average_rate):g} fps, {frames} frames decoded, "
+                f"{path.stat().st_size:,} bytes")
+
+
+def machine() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
+    return (f"{platform.system()} {platform.release()}, {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
+            f"Python {platform.python_version()}, load average {load[0]:.2f} at start")
+
+
+def gl_renderer() -> str:
+    code = ("from derivlab.render.offscreen import OffscreenRenderer\nfrom derivlab.scenes import get_scene\n"
+            "r = OffscreenRenderer(get_scene('secant'), (64, 64)); i = r.canvas.gl_info(); r.close()\n"
+            "print(i['renderer'], '/', i['version'])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return result.stdout.strip() or result.stderr.strip().splitlines()[-1]
+
+
+def peer_python(folder: Path) -> Path:
+    """A virtual environment with matplotlib and imageio-ffmpeg (the peer's own), made once."""
+    python = folder / "bin" / "python"
+    if not python.exists():
+        print(f"installing matplotlib and imageio-ffmpeg into {folder} …", flush=True)
+        venv.create(folder, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "matplotlib", "imageio-ffmpeg", "numpy"], check=True)
+    return python
+
+
+def versions(python: str, modules: list[str]) -> str:
+    code = "import importlib\n" + "".join(
+        f"m = importlib.import_module('{m}'); print('{m}', getattr(m, '__version__', '?'))\n" for m in modules
+    )
+    result = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    return ", ".join(result.stdout.split("\n")).strip(", ")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (default 3)")
+    parser.add_argument("--preset", default="veryfast", help="x264 preset for derivlab (default veryfast)")
+    parser.add_argument("--peers", action="store_true", help="also time matplotlib's script in this run")
+    parser.add_argument("--peer-venv", type=Path, default=Path(tempfile.gettempdir()) / "derivlab-bench-peers",
+                        help="where the peers' virtual environment goes")
+    parser.add_argument("--keep", type=Path, help="copy derivlab's last video here")
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    print(f"OpenGL: {gl_renderer()}")
+    print(f"derivlab: {versions(sys.executable, ['derivlab', 'vispy', 'av', 'numpy'])}")
+    print(f"clip: {FRAMES} frames {SIZE[0]}x{SIZE[1]} at {FPS} fps, H.264 yuv420p crf 23, preset {args.preset}")
+    walls, cpus, rss = [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        out = work / "secant.mp4"
+        for run in range(args.runs + 1):
+            out.unlink(missing_ok=True)
+            wall, cpu, peak = timed(derivlab_command(out, args.preset), work)
+            label = "warm-up" if run == 0 else f"run {run}"
+            print(f"  derivlab {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB")
+            if run:
+                walls.append(wall)
+                cpus.append(cpu)
+                rss.append(peak)
+        print(f"  output: {probe(out)}")
+        if args.keep:
+            args.keep.write_bytes(out.read_bytes())
+
+        median = statistics.median(walls)
+        print(f"derivlab: median wall {median:.2f} s ({FRAMES / median:.1f} frames/s, "
+              f"{median / 5:.2f}× real time), median CPU {statistics.median(cpus):.2f} s, "
+              f"peak RSS {max(rss):.0f} MB (one process: the encoder runs in it)")
+        print(f"  vs matplotlib (RESULTS.md, {PEER_MATPLOTLIB_S} s, {PEER_MATPLOTLIB_RSS_MB} MB): "
+              f"{PEER_MATPLOTLIB_S / median:.2f}× faster")
+        print(f"  vs Manim CE Cairo (RESULTS.md, {PEER_MANIM_CAIRO_S} s, {PEER_MANIM_CAIRO_RSS_MB} MB): "
+              f"{PEER_MANIM_CAIRO_S / median:.2f}× faster")
+
+        if args.peers:
+            python = peer_python(args.peer_venv)
+            print(f"matplotlib peer: {versions(str(python), ['matplotlib', 'imageio_ffmpeg', 'numpy'])}")
+            mpl_walls, mpl_cpus = [], []
+            for run in range(args.runs + 1):
+                wall, cpu, peak = timed([str(python), str(HERE / "peers" / "mpl_secant.py"), str(work / "mpl.mp4")], work)
+                label = "warm-up" if run == 0 else f"run {run}"
+                print(f"  matplotlib {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB (largest process)")
+                if run:
+                    mpl_walls.append(wall)
+                    mpl_cpus.append(cpu)
+            print(f"  output: {probe(work / 'mpl.mp4')}")
+            mpl_median = statistics.median(mpl_walls)
+            mpl_cpu = statistics.median(mpl_cpus)
+            print(f"matplotlib (same machine, same run): median wall {mpl_median:.2f} s, CPU {mpl_cpu:.2f} s; "
+                  f"derivlab is {mpl_median / median:.2f}× faster in wall time, "
+                  f"uses {statistics.median(cpus) / mpl_cpu:.2f}× the CPU time")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
