@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
+from .activations import ActivationsScene
 from .bezier import BezierScene
+from .chain_rule import ChainRuleScene
 from .derivative_graph import DerivativeGraphScene
 from .differentiability import DifferentiabilityScene
+from .gradient_descent import GradientDescentScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
 from .mean_value import MeanValueScene
+from .numerical_differentiation import NumericalDifferentiationScene
 from .motion import MotionScene
 from .rules import RulesScene
 from .secant import SecantScene
 from .taylor import TaylorScene
 from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, MotionScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
