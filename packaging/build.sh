@@ -48,6 +48,10 @@ version="$("$python" -c 'import derivlab; print(derivlab.__version__)')"
   echo "build.sh: PyInstaller is not installed; run: $python -m pip install -e \".[build]\"" >&2
   exit 1
 }
+if [ "$edition" = "gpu" ] && [ "$(uname -s)" = "Darwin" ]; then
+  echo "build.sh: there is no GPU edition for macOS (CUDA does not run there)" >&2
+  exit 2
+fi
 if [ "$edition" = "gpu" ]; then
   "$python" -c 'import cupy, cupy_backends' 2>/dev/null || {
     echo "build.sh: the GPU edition needs CuPy; run: $python -m pip install -e \".[cuda12,build]\"" >&2
@@ -173,7 +177,7 @@ case "$(uname -s)" in
     ;;
   MINGW* | MSYS* | CYGWIN*)
     if command -v iscc >/dev/null 2>&1; then
-      iscc "/DEdition=$edition" "/DAppVersion=$version" "/DSourceDir=$(cygpath -w "$folder")" \
+      iscc "/DEdition=$edition" "/DAppVersion=$version" "/DBundleDir=$(cygpath -w "$folder")" \
         "/O$(cygpath -w "$dist")" "$(cygpath -w "$here/windows/derivlab.iss")"
     else
       say "Inno Setup's iscc is not on PATH: no setup .exe (the folder is ready)"
