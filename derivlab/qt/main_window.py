@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
 
     def _on_frame(self, frame: SceneFrame) -> None:
         colors = {role: hex_color for role, hex_color in THEMES["light"].roles.items()}
-        self.readouts.show_readouts(frame.readouts, colors)
+        self.readouts.show_readouts(frame.readouts, colors, frame.caption)
         self.tables.show_tables(frame.tables)
         if frame.message:
             self.statusBar().showMessage(frame.message, 5000)

@@ -309,18 +309,24 @@ class ReadoutPanel(QGroupBox):
         self.grid = QGridLayout(self)
         self._rows: list[tuple[QLabel, QLabel]] = []
         self._shown = 0
+        self.caption = QLabel("")
+        self.caption.setObjectName("scene_caption")
+        self.caption.setWordWrap(True)
+        self.grid.addWidget(self.caption, 0, 0, 1, 2)
         self.font = QFont()
         self.font.setPointSizeF(self.font.pointSizeF() * 1.25)
 
-    def show_readouts(self, readouts: tuple[Readout, ...], colors: dict[str, str]) -> None:
+    def show_readouts(self, readouts: tuple[Readout, ...], colors: dict[str, str], caption: str = "") -> None:
+        self.caption.setText(caption)
+        self.caption.setVisible(bool(caption))
         while len(self._rows) < len(readouts):
             symbol, value = QLabel(), QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(f"readout_{len(self._rows)}")
             for w in (symbol, value):
                 w.setFont(self.font)
-            self.grid.addWidget(symbol, len(self._rows), 0)
-            self.grid.addWidget(value, len(self._rows), 1)
+            self.grid.addWidget(symbol, len(self._rows) + 1, 0)
+            self.grid.addWidget(value, len(self._rows) + 1, 1)
             self._rows.append((symbol, value))
         self._shown = len(readouts)
         for i, (symbol, value) in enumerate(self._rows):

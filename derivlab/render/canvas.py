@@ -128,6 +128,7 @@ class PlotArea:
         self.view.camera.interactive = interactive
         self.visuals: dict[str, object] = {}
         self._drawables: tuple = ()
+        self.origin: tuple[float, float] = (0.0, 0.0)
         self.kinds: dict[str, str] = {}
         self.x_log = False
         self.y_log = False
@@ -164,17 +165,53 @@ class PlotArea:
             _flat(visual)
 
     # -- view ----------------------------------------------------------------
+    # Deep zoom: the GPU draws in float32, which holds about 7 digits. A window 1e-12 wide
+    # around x = 0.3 needs 13, so the plane keeps an *origin* (float64) near the view's
+    # centre, and visuals and the camera work in coordinates relative to it.
+    RECENTER_RATIO = 1000.0
+
     def current_view(self) -> View | None:
         rect = self.view.camera.rect
+        ox, oy = self.origin
         try:
-            return View(rect.left, rect.right, rect.bottom, rect.top, max(2, int(self.view.size[0])))
+            return View(rect.left + ox, rect.right + ox, rect.bottom + oy, rect.top + oy, max(2, int(self.view.size[0])))
         except ValueError:
             return None
 
     def set_view(self, view: View) -> None:
+        cx, cy = (view.x_min + view.x_max) / 2, (view.y_min + view.y_max) / 2
+        far = abs(cx) > self.RECENTER_RATIO * view.width or abs(cy) > self.RECENTER_RATIO * view.height
+        self.origin = (cx, cy) if far else (0.0, 0.0)
+        ox, oy = self.origin
         # Set the rectangle itself: VisPy's set_range turns margin=0 into 0.1 data units (r*margin or 0.1).
-        self.view.camera.rect = (view.x_min, view.y_min, view.width, view.height)
+        self.view.camera.rect = (view.x_min - ox, view.y_min - oy, view.width, view.height)
         self.update_grid()
+
+    def recenter_if_needed(self) -> bool:
+        """Move the origin after a pan or zoom that left the view far from it; True if it moved.
+
+        The origin follows the view's centre once the view is narrower than a
+        thousandth of its distance from the current origin, and returns to (0, 0)
+        when the view widens to include that scale again.
+        """
+        view = self.current_view()
+        if view is None:
+            return False
+        cx, cy = (view.x_min + view.x_max) / 2, (view.y_min + view.y_max) / 2
+        wants_origin = abs(cx) > self.RECENTER_RATIO * view.width or abs(cy) > self.RECENTER_RATIO * view.height
+        rect = self.view.camera.rect
+        ux, uy = rect.center
+        near = abs(ux) <= self.RECENTER_RATIO * rect.width and abs(uy) <= self.RECENTER_RATIO * rect.height
+        if near and wants_origin == (self.origin != (0.0, 0.0)):
+            return False
+        before = self.origin
+        self.set_view(view)
+        return self.origin != before
+
+    def local(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Plane coordinates relative to the origin, in float64 (cast to float32 after this)."""
+        ox, oy = self.origin
+        return np.asarray(x, dtype=np.float64) - ox, np.asarray(y, dtype=np.float64) - oy
 
     def pixel_size(self) -> tuple[float, float]:
         w, h = (max(2.0, float(s)) for s in self.view.size)
@@ -205,7 +242,7 @@ class PlotArea:
             vertical = [[[x, view.y_min], [x, view.y_max]] for x in xs]
             horizontal = [[[view.x_min, y], [view.x_max, y]] for y in ys]
             pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
-            return pts if len(pts) else np.zeros((2, 2))
+            return pts - self.origin if len(pts) else np.zeros((2, 2))
 
         self._minor_grid.set_data(pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
         self._major_grid.set_data(pos=segments(major_x, major_y), color=_rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
@@ -215,7 +252,7 @@ class PlotArea:
         x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
         y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
         axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
-        self._axes.set_data(pos=axes, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
+        self._axes.set_data(pos=axes - self.origin, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
 
         dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
         font = o.font(15)
@@ -225,15 +262,24 @@ class PlotArea:
         edge_x = min(0.3 * step_x, o.px(30) * dx)  # a label needs room at the edge, not a third of a step
         xs = major_x[keep_x & (major_x > view.x_min + edge_x) & (major_x < view.x_max - edge_x)]
         self._set_labels(self._x_labels, label_x_fn(xs, step_x), np.column_stack([xs, np.full_like(xs, label_y)]), font)
-        label_x = min(max(y_axis_x - pad * dx, view.x_min + o.px(60) * dx), view.x_max)
         keep_y = np.abs(major_y - x_axis_y) > 0.5 * step_y
         edge_y = min(0.3 * step_y, o.px(14) * dy)
         ys = major_y[keep_y & (major_y > view.y_min + edge_y) & (major_y < view.y_max - edge_y)]
-        self._set_labels(self._y_labels, label_y_fn(ys, step_y), np.column_stack([np.full_like(ys, label_x), ys]), font)
+        y_texts = label_y_fn(ys, step_y)
+        # y labels sit left of the y axis, unless they would be cut at the left edge (the axis is
+        # near it, or out of view): then they sit right of it, inside the plane.
+        text_px = max((len(t) for t in y_texts), default=0) * 0.6 * o.px(15) * th.text_scale
+        if y_axis_x - (pad + text_px) * dx >= view.x_min:
+            label_x, anchor = y_axis_x - pad * dx, "right"
+        else:
+            label_x, anchor = min(y_axis_x + pad * dx, view.x_max - (pad + text_px) * dx), "left"
+        if self._y_labels.anchors[0] != anchor:
+            self._y_labels.anchors = (anchor, "center")
+        self._set_labels(self._y_labels, y_texts, np.column_stack([np.full_like(ys, label_x), ys]), font)
         self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
         # The axis name goes right of the axis, and right of the tick labels when they sit inside the plane.
-        self._set_labels(self._y_name, [self.y_name], np.array([[max(y_axis_x, label_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
+        self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
         self._x_name.color = self._y_name.color = _rgba(th.foreground)
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
@@ -242,13 +288,12 @@ class PlotArea:
         else:
             self._title.visible = False
 
-    @staticmethod
-    def _set_labels(visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
+    def _set_labels(self, visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
         if not texts:
             visual.text = ""
             return
         visual.text = texts
-        visual.pos = pos.astype(np.float32)
+        visual.pos = (np.asarray(pos, dtype=np.float64) - self.origin).astype(np.float32)
         visual.font_size = font_size
 
     # -- drawables -------------------------------------------------------------
@@ -270,7 +315,7 @@ class PlotArea:
                 width = o.line_width(drawable.width)
                 if drawable.dashed:
                     pos = dash_segments(
-                        drawable.x, drawable.y, w_px / view.width, h_px / view.height,
+                        *self.local(drawable.x, drawable.y), w_px / view.width, h_px / view.height,
                         dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
                     )
                     if len(pos) == 0:
@@ -278,20 +323,21 @@ class PlotArea:
                         continue
                     visual.set_data(pos=pos, color=color, width=width, connect="segments")
                 else:
-                    pos, connect = polyline_connect(drawable.x, drawable.y)
+                    pos, connect = polyline_connect(*self.local(drawable.x, drawable.y))
                     if not connect.any():
                         visual.visible = False
                         continue
                     visual.set_data(pos=pos, color=color, width=width, connect=connect)
             elif isinstance(drawable, Fill):
-                tris = fill_triangles(drawable.x, drawable.lower, drawable.upper)
+                x_local, lower = self.local(drawable.x, drawable.lower)
+                tris = fill_triangles(x_local, lower, self.local(drawable.x, drawable.upper)[1])
                 if len(tris) == 0:
                     visual.visible = False
                     continue
                 visual.set_data(vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
                 visual.order = -80 + order / 1000  # regions lie over the grid and under every line
             elif isinstance(drawable, Markers):
-                pos = np.column_stack([drawable.x, drawable.y]).astype(np.float32)
+                pos = np.column_stack(self.local(drawable.x, drawable.y)).astype(np.float32)
                 pos = pos[np.isfinite(pos).all(axis=1)]
                 if len(pos) == 0:
                     visual.visible = False
@@ -309,8 +355,9 @@ class PlotArea:
                     visual.visible = False
                     continue
                 visual.text = drawable.text
-                visual.pos = np.array([[drawable.x + drawable.offset[0] * dx * o.pixel_scale,
-                                        drawable.y - drawable.offset[1] * dy * o.pixel_scale]], np.float32)
+                lx, ly = self.local(drawable.x, drawable.y)
+                visual.pos = np.array([[lx + drawable.offset[0] * dx * o.pixel_scale,
+                                        ly - drawable.offset[1] * dy * o.pixel_scale]], np.float32)
                 visual.color = _rgba(th.color(drawable.role))
                 visual.font_size = o.font(drawable.size)
                 visual.anchors = (drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]])
@@ -408,11 +455,11 @@ class PlotArea:
 
     def data_to_canvas(self, x: float, y: float) -> np.ndarray:
         tr = self.view.scene.node_transform(self.owner.canvas.scene)
-        return tr.map([x, y])[:2]
+        return tr.map([x - self.origin[0], y - self.origin[1]])[:2]
 
     def canvas_to_data(self, pos) -> np.ndarray:
         tr = self.owner.canvas.scene.node_transform(self.view.scene)
-        return tr.map(pos)[:2]
+        return tr.map(pos)[:2] + np.asarray(self.origin)
 
     def canvas_rect(self) -> tuple[float, float, float, float]:
         """(left, top, width, height) of this area in canvas pixels."""
@@ -527,6 +574,8 @@ class PlotCanvas:
         return [self.main, *self.panels.values()]
 
     def _on_transform_changed(self, event=None) -> None:
+        if self.main.recenter_if_needed():
+            return  # moving the origin changed the camera again; that change comes back here
         view = self.current_view()
         if view == self._last_view:
             return
