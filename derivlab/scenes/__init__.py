@@ -8,6 +8,7 @@ from __future__ import annotations
 from .base import Scene, typed_function
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .activations import ActivationsScene
+from .backprop import BackpropScene
 from .bezier import BezierScene
 from .chain_rule import ChainRuleScene
 from .derivative_graph import DerivativeGraphScene
@@ -23,7 +24,7 @@ from .secant import SecantScene
 from .taylor import TaylorScene
 from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene, BackpropScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"

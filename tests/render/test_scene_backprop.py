@@ -1,0 +1,71 @@
+"""backprop drawn offscreen: nodes in their roles' colours and the edges carrying local derivatives."""
+
+import numpy as np
+import pytest
+
+from derivlab.render.offscreen import OffscreenRenderer
+from derivlab.render.themes import get_theme
+from derivlab.scenes import get_scene
+
+
+def rgb(hex_color):
+    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def color_near(image, col, row, color, radius=3, tolerance=70):
+    c, r = int(round(col)), int(round(row))
+    patch = image[max(r - radius, 0) : r + radius + 1, max(c - radius, 0) : c + radius + 1, :3].astype(float)
+    return bool((np.linalg.norm(patch - color, axis=-1) < tolerance).any())
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (3840, 2160)])
+def test_network_graph_nodes_and_edges(size):
+    scene = get_scene("backprop")
+    values = scene.defaults()
+    fr = scene.compute(values, scene.default_view)
+    x, y = fr.extra["positions"]
+    graph = fr.extra["graph"]
+    renderer = OffscreenRenderer(scene, size, values=values, view=scene.default_view)
+    try:
+        image = renderer.render()
+        canvas = renderer.canvas
+        theme = get_theme("light")
+        r = max(2, int(2 * size[1] / 1080))
+        colors = {k: rgb(theme.color(k)) for k in ("curve", "secant", "second", "tangent", "guide", "point")}
+        # Node centres: z and a are operations, w and b parameters, L the output, y the target.
+        for name, role in (("z", "curve"), ("a", "curve"), ("w", "secant"), ("b", "secant"), ("L", "second"),
+                           ("y", "guide"), ("x", "point")):
+            i = graph.index(name)
+            assert color_near(image, *canvas.data_to_pixel(x[i], y[i]), colors[role], radius=r), name
+        # The edge z → a carries its local derivative (tangent colour) a quarter of the way along.
+        iz, ia = graph.index("z"), graph.index("a")
+        px, py = x[iz] + 0.25 * (x[ia] - x[iz]), y[iz] + 0.25 * (y[ia] - y[iz])
+        assert color_near(image, *canvas.data_to_pixel(px, py), colors["tangent"], radius=r)
+        # Nothing between the nodes a and y (they share a column), far from any edge.
+        iy = graph.index("y")
+        mid = canvas.data_to_pixel(x[ia] - 0.9, (y[ia] + y[iy]) / 2)
+        assert not color_near(image, *mid, colors["tangent"], radius=r)
+    finally:
+        renderer.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (3840, 2160)])
+def test_expression_graph_before_the_backward_pass(size):
+    scene = get_scene("backprop")
+    values = {**scene.defaults(), "graph": "expression", "f": "x sin(x^2)", "step": 3}
+    fr = scene.compute(values, scene.default_view)
+    x, y = fr.extra["positions"]
+    renderer = OffscreenRenderer(scene, size, values=values, view=scene.default_view)
+    try:
+        image = renderer.render()
+        canvas = renderer.canvas
+        theme = get_theme("light")
+        r = max(2, int(2 * size[1] / 1080))
+        guide, tangent = rgb(theme.color("guide")), rgb(theme.color("tangent"))
+        # Forward pass only: the edge x → v₁ is a plain grey edge, not yet a local derivative.
+        px, py = x[0] + 0.3 * (x[1] - x[0]), y[0] + 0.3 * (y[1] - y[0])
+        assert color_near(image, *canvas.data_to_pixel(px, py), guide, radius=r)
+        assert not color_near(image, *canvas.data_to_pixel(px, py), tangent, radius=r)
+        assert color_near(image, *canvas.data_to_pixel(x[3], y[3]), rgb(theme.color("second")), radius=r)
+    finally:
+        renderer.close()
