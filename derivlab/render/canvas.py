@@ -8,11 +8,13 @@ readout panel. Visuals are created once per drawable key and updated with
 
 from __future__ import annotations
 
+import math
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
-from vispy import scene
+from vispy import gloo, scene
 from vispy.color import Color
 
 from derivlab.model import View
@@ -51,6 +53,34 @@ def text_face() -> str:
 def _text(**kwargs):
     """A VisPy Text visual in :func:`text_face`."""
     return scene.visuals.Text(face=text_face(), **kwargs)
+
+
+_TEXT_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_props(visual, **props) -> None:
+    """Set properties of a visual (text, pos, font_size, color, center, width ...), skipping unchanged ones.
+
+    VisPy redoes work whenever one of these is assigned, even to the same value: a
+    text is laid out again glyph by glyph, a rectangle is tessellated again and its
+    shader rebuilt. A frame of a running animation changes only a few of them, so
+    comparing first saves most of that work.
+    """
+    state = _TEXT_STATE.setdefault(visual, {})
+    for name, value in props.items():
+        if name in ("pos", "color", "border_color", "center"):
+            key = np.asarray(value, dtype=np.float32)
+            key = (key.shape, key.tobytes())
+        elif name == "text":
+            key = tuple(value) if isinstance(value, list) else value
+        else:
+            key = value
+        if state.get(name, _MISSING) != key:
+            setattr(visual, name, value)
+            state[name] = key
+
+
+_MISSING = object()
 
 
 def _flat(visual) -> None:
@@ -274,27 +304,28 @@ class PlotArea:
         else:
             label_x, anchor = min(y_axis_x + pad * dx, view.x_max - (pad + text_px) * dx), "left"
         if self._y_labels.anchors[0] != anchor:
-            self._y_labels.anchors = (anchor, "center")
+            set_props(self._y_labels, anchors=(anchor, "center"))
         self._set_labels(self._y_labels, y_texts, np.column_stack([np.full_like(ys, label_x), ys]), font)
-        self._x_labels.color = self._y_labels.color = _rgba(th.foreground, 0.9)
+        set_props(self._x_labels, color=_rgba(th.foreground, 0.9))
+        set_props(self._y_labels, color=_rgba(th.foreground, 0.9))
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
         # The axis name goes right of the axis, and right of the tick labels when they sit inside the plane.
         self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
-        self._x_name.color = self._y_name.color = _rgba(th.foreground)
+        set_props(self._x_name, color=_rgba(th.foreground))
+        set_props(self._y_name, color=_rgba(th.foreground))
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
-            self._title.color = _rgba(th.foreground)
+            set_props(self._title, color=_rgba(th.foreground))
             self._title.visible = True
         else:
             self._title.visible = False
 
     def _set_labels(self, visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
         if not texts:
-            visual.text = ""
+            set_props(visual, text="")
             return
-        visual.text = texts
-        visual.pos = (np.asarray(pos, dtype=np.float64) - self.origin).astype(np.float32)
-        visual.font_size = font_size
+        set_props(visual, text=texts, pos=(np.asarray(pos, dtype=np.float64) - self.origin).astype(np.float32),
+                 font_size=font_size)
 
     # -- drawables -------------------------------------------------------------
     def show(self, drawables) -> None:
@@ -354,13 +385,16 @@ class PlotArea:
                 if not (np.isfinite(drawable.x) and np.isfinite(drawable.y)):
                     visual.visible = False
                     continue
-                visual.text = drawable.text
                 lx, ly = self.local(drawable.x, drawable.y)
-                visual.pos = np.array([[lx + drawable.offset[0] * dx * o.pixel_scale,
-                                        ly - drawable.offset[1] * dy * o.pixel_scale]], np.float32)
-                visual.color = _rgba(th.color(drawable.role))
-                visual.font_size = o.font(drawable.size)
-                visual.anchors = (drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]])
+                set_props(
+                    visual,
+                    text=drawable.text,
+                    pos=np.array([[lx + drawable.offset[0] * dx * o.pixel_scale,
+                                   ly - drawable.offset[1] * dy * o.pixel_scale]], np.float32),
+                    color=_rgba(th.color(drawable.role)),
+                    font_size=o.font(drawable.size),
+                    anchors=(drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]]),
+                )
         for key, visual in self.visuals.items():
             if key not in seen:
                 visual.visible = False
@@ -412,10 +446,8 @@ class PlotArea:
         left = left0 + w - margin - box_w
         top = top0 + margin
         self._legend_box.visible = True
-        self._legend_box.center = (left + box_w / 2, top + box_h / 2)
-        self._legend_box.width, self._legend_box.height = box_w, box_h
-        self._legend_box.color = _rgba(th.background, 0.88)
-        self._legend_box.border_color = _rgba(th.foreground, 0.35)
+        set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
+                  color=_rgba(th.background, 0.88), border_color=_rgba(th.foreground, 0.35))
         seg, colors, texts, tpos, tris, tri_colors = [], [], [], [], [], []
         for i, d in enumerate(entries):
             yy = top + o.px(6) + row * (i + 0.5)
@@ -442,10 +474,8 @@ class PlotArea:
         if tris:
             self._legend_fill.set_data(vertices=np.array(tris, np.float32), vertex_colors=np.array(tri_colors, np.float32))
         self._legend_text.visible = True
-        self._legend_text.text = texts
-        self._legend_text.pos = np.array(tpos, np.float32)
-        self._legend_text.font_size = o.font(15)
-        self._legend_text.color = _rgba(th.foreground)
+        set_props(self._legend_text, text=texts, pos=np.array(tpos, np.float32), font_size=o.font(15),
+                 color=_rgba(th.foreground))
 
     def dispose(self) -> None:
         """Take this plane's visuals off the canvas."""
@@ -509,6 +539,8 @@ class PlotCanvas:
         self._panel_layout: tuple = ()
         self._frame: SceneFrame | None = None
         self._drag_parameter: str | None = None
+        self._fbo = None
+        self._fbo_size: tuple[int, int] | None = None
         self._view_listeners: list[Callable[[View], None]] = []
         self._drag_listeners: list[DragHandler] = []
         self._last_view: View | None = None
@@ -654,30 +686,26 @@ class PlotCanvas:
             lines = [f"{r.symbol} = {r.text}" for r in readouts]
             longest = max(len(s) for s in lines)
             box_w = self.px(20) + longest * self.px(9.6) * th.text_scale
+            box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
             box_h = row * len(lines) + self.px(12)
             self._readout_box.visible = True
-            self._readout_box.center = (left0 + margin + box_w / 2, top0 + margin + box_h / 2)
-            self._readout_box.width, self._readout_box.height = box_w, box_h
-            self._readout_box.color = box_color
-            self._readout_box.border_color = border
+            set_props(self._readout_box, center=(left0 + margin + box_w / 2, top0 + margin + box_h / 2),
+                      width=box_w, height=box_h, color=box_color, border_color=border)
             self._readout_text.visible = True
-            self._readout_text.text = lines
-            self._readout_text.pos = np.array(
+            set_props(self._readout_text, text=lines, pos=np.array(
                 [[left0 + margin + self.px(10), top0 + margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
                 np.float32,
-            )
-            self._readout_text.color = np.array([_rgba(th.color(r.role)) for r in readouts], np.float32)
-            self._readout_text.font_size = self.font(16)
+            ))
+            set_props(self._readout_text, color=np.array([_rgba(th.color(r.role)) for r in readouts], np.float32),
+                     font_size=self.font(16))
         else:
             self._readout_box.visible = self._readout_text.visible = False
 
         message = frame.message if frame else ""
         self._message_text.visible = bool(message)
         if message:
-            self._message_text.text = message
-            self._message_text.pos = (left0 + w / 2, top0 + h - margin)
-            self._message_text.font_size = self.font(17)
-            self._message_text.color = _rgba(th.color("tangent"))
+            set_props(self._message_text, text=message, pos=(left0 + w / 2, top0 + h - margin),
+                     font_size=self.font(17), color=_rgba(th.color("tangent")))
         self._layout_caption(left0, top0, w, h)
 
     # -- caption (presentation) -------------------------------------------------
@@ -706,15 +734,10 @@ class PlotCanvas:
         box_h = size * 2.0
         box_w = min(w - 2 * self.px(20), len(text) * size * 0.56 + 2 * size)
         center = (left + w / 2, top + h - self.px(24) - box_h / 2)
-        self._caption_box.center = center
-        self._caption_box.width, self._caption_box.height = box_w, box_h
-        self._caption_box.color = _rgba(th.background, 0.9)
-        self._caption_box.border_color = _rgba(th.foreground, 0.5)
+        set_props(self._caption_box, center=center, width=box_w, height=box_h,
+                  color=_rgba(th.background, 0.9), border_color=_rgba(th.foreground, 0.5))
         self._caption_box.visible = True
-        visual.text = text
-        visual.pos = center
-        visual.font_size = self.font(22)
-        visual.color = _rgba(th.foreground)
+        set_props(visual, text=text, pos=center, font_size=self.font(22), color=_rgba(th.foreground))
         visual.visible = True
 
     def set_pixel_scale(self, scale: float) -> None:
@@ -765,11 +788,26 @@ class PlotCanvas:
             self.view.camera.interactive = True
 
     # -- output ----------------------------------------------------------------
-    def render(self) -> np.ndarray:
-        """The current picture as an RGBA uint8 array (rows from the top)."""
+    def render(self, bgcolor=None) -> np.ndarray:
+        """The current picture as an RGBA uint8 array (rows from the top).
+
+        Draws into a framebuffer kept between calls (VisPy's own ``render`` makes and
+        frees one per frame, which costs a frame of an animation several milliseconds).
+        """
         # Lay the planes out first, so a panel added since the last draw is drawn at its size.
         self.grid._update_child_widget_dim()
-        return self.canvas.render(alpha=True)
+        canvas = self.canvas
+        canvas.set_current()
+        size = tuple(int(x * canvas.pixel_scale) for x in canvas.size)
+        if self._fbo is None or self._fbo_size != size:
+            self._fbo = gloo.FrameBuffer(color=gloo.RenderBuffer(size[::-1]), depth=gloo.RenderBuffer(size[::-1]))
+            self._fbo_size = size
+        canvas.push_fbo(self._fbo, (0, 0), canvas.size)
+        try:
+            canvas._draw_scene(bgcolor=bgcolor)
+            return self._fbo.read()
+        finally:
+            canvas.pop_fbo()
 
     def gl_info(self) -> dict[str, str]:
         """Renderer, vendor and version of this canvas's OpenGL context."""

@@ -113,10 +113,7 @@ class OffscreenRenderer:
         ``bgcolor`` (RGBA in 0…1) clears to another colour than the theme's, e.g.
         black and white for keying out a transparent background.
         """
-        if bgcolor is None:
-            image = self.canvas.render()
-        else:
-            image = self.canvas.canvas.render(bgcolor=bgcolor, alpha=True)
+        image = self.canvas.render(bgcolor=bgcolor)
         if image.shape[:2] != (self.size[1], self.size[0]):
             raise RenderUnavailable(
                 f"the OpenGL driver drew {image.shape[1]}x{image.shape[0]} instead of "
