@@ -472,7 +472,9 @@ class PlotArea:
                                         width=o.line_width(3.0), connect="segments")
         self._legend_fill.visible = bool(tris)
         if tris:
-            self._legend_fill.set_data(vertices=np.array(tris, np.float32), vertex_colors=np.array(tri_colors, np.float32))
+            # Unindexed triangles: vertices (faces, 3, 2) and their colours (faces, 3, 4).
+            self._legend_fill.set_data(vertices=np.array(tris, np.float32).reshape(-1, 3, 2),
+                                       vertex_colors=np.array(tri_colors, np.float32).reshape(-1, 3, 4))
         self._legend_text.visible = True
         set_props(self._legend_text, text=texts, pos=np.array(tpos, np.float32), font_size=o.font(15),
                  color=_rgba(th.foreground))
@@ -594,6 +596,12 @@ class PlotCanvas:
     def on_drag(self, listener: DragHandler) -> None:
         self._drag_listeners.append(listener)
 
+    def disconnect(self, listener) -> None:
+        """Stop telling ``listener`` about view changes and drags."""
+        for listeners in (self._view_listeners, self._drag_listeners):
+            while listener in listeners:
+                listeners.remove(listener)
+
     def set_theme(self, theme: str) -> None:
         self.theme = get_theme(theme)
         self.canvas.bgcolor = self.theme.background
@@ -642,6 +650,9 @@ class PlotCanvas:
             area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
             area.view.events.resize.connect(area.relayout)
             self.panels[panel.key] = area
+        # VisPy caches the order it draws nodes in and does not notice planes taken out of a
+        # grid, which it would go on drawing detached (and fail on: they have no canvas).
+        self.canvas._draw_order.clear()
 
     def _show_panel(self, area: PlotArea, panel: Panel) -> None:
         area.x_log, area.y_log = panel.x_log, panel.y_log

@@ -85,7 +85,10 @@ class ScenePresenter:
             self._report(str(exc))
 
     def close(self) -> None:
+        """Stop following the state and the canvas (another scene takes the canvas over)."""
         self.state.disconnect(self._on_state_changed)
+        self.canvas.disconnect(self._on_view_changed)
+        self.canvas.disconnect(self._on_drag)
 
     def _report(self, message: str) -> None:
         for listener in list(self._error_listeners):

@@ -104,3 +104,20 @@ def test_dashes_have_the_requested_pixel_lengths():
 def test_bad_sizes_are_refused(text):
     with pytest.raises(ValueError):
         parse_size(text)
+
+
+def test_a_closed_presenter_no_longer_draws_on_the_canvas():
+    from derivlab.render.presenter import ScenePresenter
+
+    r = OffscreenRenderer(get_scene("secant"), (320, 180))
+    try:
+        old = r.presenter
+        old.close()
+        new = ScenePresenter(get_scene("secant"), r.canvas, state=get_scene("secant").new_state({"h": 0.5}))
+        frames = []
+        old.on_frame(frames.append)
+        r.canvas.set_view(View(-1, 1, -1, 1))
+        r.canvas._on_transform_changed()
+        assert frames == [] and new.frame is not None
+    finally:
+        r.close()
