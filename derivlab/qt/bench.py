@@ -58,11 +58,19 @@ def weierstrass_benchmark(backend, quick: bool) -> list[dict]:
     return benchmark_rows(backend, sizes=sizes, repeats=3 if backend.is_gpu else 1)
 
 
+def secant_field_benchmark(backend, quick: bool) -> list[dict]:
+    """Secant-field rows: cells per second per backend and dtype (derivlab.scenes.secant_field)."""
+    from derivlab.scenes.secant_field import benchmark_rows
+
+    return benchmark_rows(backend, quick=quick, repeats=2 if quick else 3)
+
+
 def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = False) -> int:
     from derivlab.compute.backend import get_backend
     from derivlab.compute.bench import benchmark_evaluation, format_rows
     from derivlab.compute.weierstrass import format_rows as format_weierstrass_rows
     from derivlab.expr import Function
+    from derivlab.scenes.secant_field import format_benchmark_rows as format_secant_field_rows
 
     chosen = get_backend(backend)
     f = Function.from_text("x^3 - 3x")
@@ -70,12 +78,15 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     rows = benchmark_evaluation(f, sizes=sizes, backend=chosen, repeats=3 if quick else 5)
     interactive = interactive_frame_times(frames=40 if quick else 200)
     weierstrass_rows = weierstrass_benchmark(chosen, quick)
+    secant_field_rows = secant_field_benchmark(chosen, quick)
     report = {
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine()},
         "backend": {"name": chosen.name, "device": chosen.device, "reason": chosen.reason},
         "evaluation": {"function": "f(x) = x^3 - 3x with f'(x)", "rows": rows},
         "interactive": interactive,
         "weierstrass": {"function": "envelope of W_40(x), a = 0.9, b = 7, to 1920 columns", "rows": weierstrass_rows},
+        "secant_field": {"function": "central quotient of sin over a in [-4, 4], h = ±10^k, k in [-16, 0]",
+                         "rows": secant_field_rows},
     }
     if as_json:
         print(json.dumps(report, indent=2))
@@ -86,6 +97,8 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     print(format_rows(rows))
     print("Weierstrass envelope, W_40 (a = 0.9, b = 7) to 1920 pixel columns:")
     print(format_weierstrass_rows(weierstrass_rows))
+    print("secant field, central quotient of sin(x) on a grid of a × h (cells per second):")
+    print(format_secant_field_rows(secant_field_rows))
     i = interactive
     print(
         f"interactive secant frame at {i['canvas']} ({i['gl_renderer']}): "

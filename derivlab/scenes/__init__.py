@@ -21,10 +21,11 @@ from .numerical_differentiation import NumericalDifferentiationScene
 from .motion import MotionScene
 from .rules import RulesScene
 from .secant import SecantScene
+from .secant_field import SecantFieldScene
 from .taylor import TaylorScene
 from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene, BackpropScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene, BackpropScene, SecantFieldScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"
