@@ -84,7 +84,7 @@ build_tarball() {
   rm -rf "$staging"
   mkdir -p "$staging"
   cp -a "$folder" "$staging/$name"
-  cp "$here/linux/derivlab.desktop" "$here/linux/derivlab-mime.xml" "$staging/$name/"
+  cp "$here/linux/derivlab.desktop" "$here/linux/derivlab-lesson.desktop" "$here/linux/derivlab-mime.xml" "$staging/$name/"
   cp "$root/assets/icons/derivlab.png" "$staging/$name/derivlab.png"
   tar -C "$staging" --owner=0 --group=0 --numeric-owner -czf "$dist/$name.tar.gz" "$name"
   rm -rf "$staging"
@@ -109,7 +109,10 @@ build_deb() {
     "$deb_root/usr/share/doc/$package"
   cp -a "$folder" "$deb_root/opt/derivlab"
   ln -s /opt/derivlab/derivlab "$deb_root/usr/bin/derivlab"
-  install -m 644 "$here/linux/derivlab.desktop" "$deb_root/usr/share/applications/derivlab.desktop"
+  # The menu entry, and a hidden entry that opens lesson files (Exec=derivlab --lesson %f):
+  # one entry could not do both, as "--lesson" without a file is an error.
+  install -m 644 "$here/linux/derivlab.desktop" "$here/linux/derivlab-lesson.desktop" \
+    "$deb_root/usr/share/applications/"
   install -m 644 "$here/linux/derivlab-mime.xml" "$deb_root/usr/share/mime/packages/derivlab.xml"
   local size
   for size in 16 32 48 64 128 256; do

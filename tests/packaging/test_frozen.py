@@ -94,15 +94,20 @@ def test_deb_control_names_the_package_and_its_real_dependencies(built):
 def test_deb_installs_menu_entry_icons_and_lesson_type(installed):
     link = installed / "usr" / "bin" / "derivlab"
     assert link.is_symlink() and os.readlink(link) == "/opt/derivlab/derivlab"
-    desktop = (installed / "usr/share/applications/derivlab.desktop").read_text(encoding="utf-8")
-    for line in ("Type=Application", "Exec=derivlab", "Icon=derivlab", "MimeType=application/x-derivlab-lesson;"):
+    applications = installed / "usr/share/applications"
+    desktop = (applications / "derivlab.desktop").read_text(encoding="utf-8")
+    for line in ("Type=Application", "Exec=derivlab\n", "Icon=derivlab", "Categories=Education;"):
         assert line in desktop
+    lesson = (applications / "derivlab-lesson.desktop").read_text(encoding="utf-8")
+    for line in ("Exec=derivlab --lesson %f", "NoDisplay=true", "MimeType=application/x-derivlab-lesson;"):
+        assert line in lesson
     for size in (16, 32, 48, 64, 128, 256, 512):
         assert (installed / f"usr/share/icons/hicolor/{size}x{size}/apps/derivlab.png").is_file()
     mime = (installed / "usr/share/mime/packages/derivlab.xml").read_text(encoding="utf-8")
     assert 'type="application/x-derivlab-lesson"' in mime and 'pattern="*.derivlab.toml"' in mime
     if shutil.which("desktop-file-validate"):
-        subprocess.run(["desktop-file-validate", str(installed / "usr/share/applications/derivlab.desktop")], check=True)
+        for name in ("derivlab.desktop", "derivlab-lesson.desktop"):
+            subprocess.run(["desktop-file-validate", str(applications / name)], check=True)
 
 
 def test_bundle_carries_data_and_notices_and_leaves_out_what_is_not_used(installed):
@@ -177,6 +182,19 @@ def test_frozen_png_export(app, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     with Image.open(frame) as image:
         assert image.size == (640, 360)
+
+
+def test_frozen_app_opens_a_bundled_sample_lesson(app, installed, tmp_path):
+    _needs_screen()
+    from PIL import Image
+
+    lessons = sorted((installed / "opt/derivlab/_internal/assets/lessons").glob("*.derivlab.toml"))
+    assert lessons, "the sample lessons are not bundled"
+    picture = tmp_path / "lesson.png"
+    result = _run(app, "present", str(lessons[0]), "--screenshot", str(picture), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with Image.open(picture) as image:
+        assert np.asarray(image.convert("RGB"), dtype=float).std() > 10
 
 
 def test_frozen_app_without_opengl_shows_the_dialog_instead_of_crashing(app, tmp_path):

@@ -85,20 +85,29 @@ def test_build_script_rejects_an_unknown_edition():
     assert result.returncode == 2 and "usage" in result.stderr
 
 
-def test_desktop_entry_and_mime_type_agree():
-    desktop = (PACKAGING / "linux" / "derivlab.desktop").read_text(encoding="utf-8")
-    assert desktop.startswith("[Desktop Entry]\n")
-    entries = dict(line.split("=", 1) for line in desktop.splitlines()[1:] if line and not line.startswith("#"))
-    assert entries["Type"] == "Application" and entries["Exec"].split()[0] == "derivlab"
-    assert entries["Icon"] == "derivlab"
+def _desktop_entries(name: str) -> dict[str, str]:
+    text = (PACKAGING / "linux" / name).read_text(encoding="utf-8")
+    assert text.startswith("[Desktop Entry]\n")
+    return dict(line.split("=", 1) for line in text.splitlines()[1:] if line and not line.startswith("#"))
+
+
+def test_desktop_entries_and_mime_type_agree():
+    menu = _desktop_entries("derivlab.desktop")
+    assert menu["Type"] == "Application" and menu["Exec"] == "derivlab" and menu["Icon"] == "derivlab"
+    assert "NoDisplay" not in menu and "MimeType" not in menu
+    lesson = _desktop_entries("derivlab-lesson.desktop")
+    assert lesson["Exec"] == "derivlab --lesson %f" and lesson["NoDisplay"] == "true"
     tree = ElementTree.parse(PACKAGING / "linux" / "derivlab-mime.xml")
     ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
     mime_type = tree.getroot().find("m:mime-type", ns)
     assert mime_type is not None
-    assert mime_type.get("type") + ";" == entries["MimeType"]
+    assert mime_type.get("type") + ";" == lesson["MimeType"]
     assert mime_type.find("m:glob", ns).get("pattern") == "*.derivlab.toml"
+    # The sample lessons are named so that the glob finds them.
+    assert list((ROOT / "assets" / "lessons").glob("*.derivlab.toml"))
     if shutil.which("desktop-file-validate"):
-        subprocess.run(["desktop-file-validate", str(PACKAGING / "linux" / "derivlab.desktop")], check=True)
+        for name in ("derivlab.desktop", "derivlab-lesson.desktop"):
+            subprocess.run(["desktop-file-validate", str(PACKAGING / "linux" / name)], check=True)
 
 
 def test_icon_set_is_complete():
