@@ -44,6 +44,7 @@ LicenseFile=..\..\LICENSE
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+ChangesAssociations=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -62,6 +63,14 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Name: "{autoprograms}\derivlab"; Filename: "{app}\derivlab.exe"; Comment: "Make derivatives visible"
 Name: "{autoprograms}\derivlab third-party notices"; Filename: "{app}\THIRD_PARTY_NOTICES.txt"
 Name: "{autodesktop}\derivlab"; Filename: "{app}\derivlab.exe"; Tasks: desktopicon
+
+[Registry]
+; Lessons are *.derivlab.toml, but Windows associates by the last extension only, and
+; derivlab must not take over every .toml file: it is offered under "Open with" instead.
+Root: HKA; Subkey: "Software\Classes\derivlab.lesson"; ValueType: string; ValueName: ""; ValueData: "derivlab lesson"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\derivlab.lesson\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\derivlab.exe,0"
+Root: HKA; Subkey: "Software\Classes\derivlab.lesson\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\derivlab.exe"" --lesson ""%1"""
+Root: HKA; Subkey: "Software\Classes\.toml\OpenWithProgids"; ValueType: string; ValueName: "derivlab.lesson"; ValueData: ""; Flags: uninsdeletevalue
 
 [Run]
 Filename: "{app}\derivlab.exe"; Description: "{cm:LaunchProgram,derivlab}"; Flags: nowait postinstall skipifsilent

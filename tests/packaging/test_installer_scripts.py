@@ -43,7 +43,7 @@ def _iss_sections(text: str) -> dict[str, list[str]]:
 def test_inno_setup_script_is_well_formed_and_names_existing_files():
     iss = PACKAGING / "windows" / "derivlab.iss"
     sections = _iss_sections(iss.read_text(encoding="utf-8"))
-    assert {"Setup", "Languages", "Tasks", "Files", "Icons", "Run"} <= set(sections)
+    assert {"Setup", "Languages", "Tasks", "Files", "Icons", "Registry", "Run"} <= set(sections)
     setup = dict(line.split("=", 1) for line in sections["Setup"])
     for key in ("AppId", "AppName", "AppVersion", "DefaultDirName", "OutputBaseFilename", "SetupIconFile", "LicenseFile"):
         assert key in setup, key
@@ -53,6 +53,9 @@ def test_inno_setup_script_is_well_formed_and_names_existing_files():
     for line in sections["Files"] + sections["Icons"] + sections["Run"]:
         fields = dict(re.findall(r'(\w+):\s*"([^"]*)"', line))
         assert "Source" in fields or "Filename" in fields or "Name" in fields
+    for line in sections["Registry"]:
+        assert re.match(r'Root: HKA; Subkey: "Software\\Classes\\[^"]+"; ValueType: string; ValueName: "[^"]*"; ValueData: ', line), line
+    assert any('--lesson ""%1""' in line for line in sections["Registry"])
     # The app the shortcuts start is the windowed executable the spec builds on Windows.
     assert any("{app}\\derivlab.exe" in line for line in sections["Icons"])
     spec = (PACKAGING / "derivlab.spec").read_text(encoding="utf-8")
