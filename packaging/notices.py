@@ -41,13 +41,16 @@ CODEC_LIBRARY_LICENSES = {
     "xvidcore": "GPL-2.0-or-later (Xvid)",
     "postproc": "GPL-2.0-or-later (FFmpeg libpostproc)",
     "dav1d": "BSD-2-Clause (dav1d)",
-    "SvtAv1": "BSD-3-Clause-Clear with the AOMedia patent licence (SVT-AV1)",
+    "SvtAv1Enc": "BSD-3-Clause-Clear with the AOMedia patent licence (SVT-AV1)",
     "aom": "BSD-2-Clause with the AOMedia patent licence (libaom)",
     "opus": "BSD-3-Clause (Opus)",
     "vpx": "BSD-3-Clause (libvpx)",
     "mp3lame": "LGPL-2.0-or-later (LAME)",
-    "opencore-amr": "Apache-2.0 (opencore-amr)",
+    "opencore-amrnb": "Apache-2.0 (opencore-amr)",
+    "opencore-amrwb": "Apache-2.0 (opencore-amr)",
     "webp": "BSD-3-Clause (libwebp)",
+    "webpmux": "BSD-3-Clause (libwebp)",
+    "webpdemux": "BSD-3-Clause (libwebp)",
     "sharpyuv": "BSD-3-Clause (libwebp)",
     "gnutls": "LGPL-2.1-or-later (GnuTLS)",
     "nettle": "LGPL-3.0-or-later or GPL-2.0-or-later (Nettle)",
@@ -342,7 +345,7 @@ def render_notices(
 ) -> str:
     """The whole text of ``THIRD_PARTY_NOTICES.txt``."""
     dists = distributions_for(top_level_names)
-    names = {d.metadata["Name"].lower() for d in dists}
+    names = {re.sub(r"[-_.]+", "-", d.metadata["Name"]).lower() for d in dists}
     try:
         version = metadata.version("derivlab")
     except metadata.PackageNotFoundError:

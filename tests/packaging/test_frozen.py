@@ -119,13 +119,14 @@ def test_bundle_carries_data_and_notices_and_leaves_out_what_is_not_used(install
         assert (internal / needed).exists(), needed
     assert (internal / "EDITION").read_text().strip() == "cpu"
     notices = (top / "THIRD_PARTY_NOTICES.txt").read_text(encoding="utf-8")
-    for words in ("CPU edition", "LGPL-3.0", "FFmpeg reports its own licence", "PSF-2.0", "numpy", "vispy"):
+    for words in ("CPU edition", "Qt and Qt for Python", "FFmpeg reports its own licence", "PSF-2.0", "numpy", "vispy"):
         assert words in notices
     for absent in ("cupy", "cupy_backends", "nvidia", "fastrlock", "PySide6/Qt/translations", "PySide6/Qt/qml",
                    "tkinter", "matplotlib/mpl-data/sample_data"):
         assert not (internal / absent).exists(), f"{absent} should not ship in the CPU edition"
     libs = {p.name for p in internal.iterdir()}
     assert not any(n.startswith(("libstdc++", "libgcc_s", "libgtk", "libcairo")) for n in libs)
+    assert "pytest " not in notices, "test tools must not ship"
     dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
     assert not dangling
 
