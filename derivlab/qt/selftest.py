@@ -13,21 +13,13 @@ import time
 
 import numpy as np
 
+from derivlab.render.pixels import color_near
 from derivlab.render.themes import get_theme
 from derivlab.scenes import DEFAULT_SCENE, get_scene
 
 
-def _color_near(image: np.ndarray, col: float, row: float, rgb: np.ndarray, radius: int = 3, tolerance: float = 70.0) -> bool:
-    h, w = image.shape[:2]
-    c, r = int(round(col)), int(round(row))
-    if not (0 <= c < w and 0 <= r < h):
-        return False
-    patch = image[max(0, r - radius): r + radius + 1, max(0, c - radius): c + radius + 1, :3].astype(float)
-    return bool((np.linalg.norm(patch - rgb, axis=-1) < tolerance).any())
-
-
 def _fraction_on_line(image, canvas, xs, ys, rgb) -> float:
-    hits = [_color_near(image, *canvas.data_to_pixel(float(x), float(y)), rgb) for x, y in zip(xs, ys, strict=True)]
+    hits = [color_near(image, *canvas.data_to_pixel(float(x), float(y)), rgb) for x, y in zip(xs, ys, strict=True)]
     return float(np.mean(hits)) if hits else 0.0
 
 
@@ -51,8 +43,7 @@ def check_frame(image: np.ndarray, window) -> list[str]:
         xs = np.linspace(view.x_min + 0.1 * view.width, view.x_max - 0.1 * view.width, 41)
         ys = np.interp(xs, curve.x, curve.y)
         inside = (ys > view.y_min + 0.05 * view.height) & (ys < view.y_max - 0.05 * view.height)
-        rgb = np.array([int(theme.color(role)[i : i + 2], 16) for i in (1, 3, 5)], float)
-        fraction = _fraction_on_line(image, canvas, xs[inside], ys[inside], rgb)
+        fraction = _fraction_on_line(image, canvas, xs[inside], ys[inside], theme.color(role))
         needed = 0.4 if dashed else 0.8
         if fraction < needed:
             problems.append(f"the {key} is not where it should be ({fraction:.0%} of checked points show its colour)")

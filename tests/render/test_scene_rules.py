@@ -5,12 +5,9 @@ import pytest
 
 from derivlab.model import View
 from derivlab.render.offscreen import OffscreenRenderer
+from derivlab.render.pixels import rgb
 from derivlab.render.themes import get_theme
 from derivlab.scenes import get_scene
-
-
-def rgb(hex_color):
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], float)
 
 
 def tinted_by(image, col, row, color, background, radius=2):

@@ -7,18 +7,9 @@ import pytest
 
 from derivlab.model import View
 from derivlab.render.offscreen import OffscreenRenderer
+from derivlab.render.pixels import color_near, rgb
 from derivlab.render.themes import get_theme
 from derivlab.scenes import get_scene
-
-
-def rgb(hex_color):
-    return np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)], float)
-
-
-def color_near(image, col, row, color, radius=3, tolerance=70):
-    c, r = int(round(col)), int(round(row))
-    patch = image[max(r - radius, 0) : r + radius + 1, max(c - radius, 0) : c + radius + 1, :3].astype(float)
-    return bool((np.linalg.norm(patch - color, axis=-1) < tolerance).any())
 
 
 def pixel(image, col, row):
