@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.presenter = ScenePresenter(scene, self.plot, state=state, backend=self.backend, view=self.views.get(name))
         self.presenter.on_frame(self._on_frame)
         self.presenter.on_error(self.show_error)
+        self.presenter.on_backend_changed(self._on_backend_ready)
         state.connect(self._on_state_changed)
         self._connected_state = state
         self._dirty = True
@@ -243,13 +244,20 @@ class MainWindow(QMainWindow):
         self.side_layout.addWidget(self.parameter_panel)
         if self.animation_bar is not None:
             self.animation_bar.stop()
-        self.animation_bar = AnimationBar(scene.animations(), self.set_parameter)
+        self.animation_bar = AnimationBar(scene.animations(), self._set_animated)
         self.side_layout.addWidget(self.animation_bar)
         self.side_layout.addWidget(self.readouts)
         self.side_layout.addWidget(self.tables)
         self.side_layout.addStretch(1)
         self._sync_slider_ranges()
         self._show_formulas()
+
+    def _set_animated(self, name: str, value: object) -> None:
+        """A value from a play button: integer parameters (steps, orders) move in whole steps."""
+        if self.presenter is not None and name in self.presenter.state:
+            if self.presenter.state.declaration(name).kind == "integer":
+                value = round(float(value))
+        self.set_parameter(name, value)
 
     def set_parameter(self, name: str, value: object) -> None:
         """Set a parameter from a control; a refused value is explained and changes nothing."""

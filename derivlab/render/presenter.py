@@ -47,6 +47,7 @@ class ScenePresenter:
         self.frame: SceneFrame | None = None
         self._frame_listeners: list[FrameListener] = []
         self._error_listeners: list[ErrorListener] = []
+        self._backend_listeners: list[Callable[[Backend], None]] = []
         self.state.connect(self._on_state_changed)
         canvas.on_view_changed(self._on_view_changed)
         canvas.on_drag(self._on_drag)
@@ -64,10 +65,16 @@ class ScenePresenter:
         self.refresh()
 
     def refresh(self) -> SceneFrame | None:
-        """Compute the scene for the current state and view and show it."""
+        """Compute the scene for the current state and view and show it.
+
+        A GPU that fails (out of memory, a lost device) hands the work to numpy for
+        good, with a message; any other failure keeps the last picture and is reported.
+        """
         try:
             frame = self.scene.compute(self.state.as_dict(), self.canvas.current_view(), self.backend)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last picture
+            if self.backend is not None and self.backend.is_gpu:
+                return self._fall_back_to_cpu(exc)
             log.exception("computing scene %s failed", self.scene.name)
             self._report(f"{self.scene.title}: could not compute ({type(exc).__name__}: {exc})")
             return None
@@ -76,6 +83,25 @@ class ScenePresenter:
         for listener in list(self._frame_listeners):
             listener(frame)
         return frame
+
+    def on_backend_changed(self, listener: Callable[[Backend], None]) -> None:
+        self._backend_listeners.append(listener)
+
+    def _fall_back_to_cpu(self, exc: BaseException) -> SceneFrame | None:
+        from derivlab.compute.backend import is_out_of_memory, numpy_backend
+
+        gpu = self.backend
+        what = "ran out of memory" if is_out_of_memory(exc) else f"failed ({type(exc).__name__}: {exc})"
+        log.warning("GPU %s in scene %s; continuing on the CPU", what, self.scene.name, exc_info=exc)
+        try:
+            gpu.free_memory()
+        except Exception:  # noqa: BLE001 - the device may be gone
+            pass
+        self.backend = numpy_backend()
+        self._report(f"The GPU {what}; derivlab now computes on the CPU with numpy.")
+        for listener in list(self._backend_listeners):
+            listener(self.backend)
+        return self.refresh()
 
     def set_values(self, values: dict[str, Any]) -> None:
         """Set several parameters; a refused value is reported and changes nothing."""
