@@ -278,10 +278,28 @@ def surface_full_numpy(
     y = np.asarray(data.y, dtype=dtype)
     widest = max(net.hidden)
     block = max(1, CHUNK_ELEMENTS // max(data.samples * widest, net.size))
+    if len(net.hidden) == 1:
+        # One hidden layer: its pre-activations are affine in (u, v) for each sample,
+        # W(u, v)x + b(u, v) = (W₀x + b₀) + u(Wₐx + bₐ) + v(W_b x + b_b): three tables, once.
+        (w0, b0), (v0, c0) = net.unpack(plane.origin)
+        (wa, ba), (va, ca) = net.unpack(plane.a)
+        (wb, bb), (vb, cb) = net.unpack(plane.b)
+        x64 = np.asarray(data.x, dtype=np.float64)
+        tables = [(x64 @ w.T + b).astype(dtype) for w, b in ((w0, b0), (wa, ba), (wb, bb))]
+        outs = [np.asarray(t[0], dtype=dtype) for t in (v0, va, vb)]
+        biases = [dtype.type(c[0]) for c in (c0, ca, cb)]
     for first in range(0, total, block):
         last = min(total, first + block)
-        theta = plane.theta(*_grid_chunk(u, v, first, last)).astype(dtype)
-        z, _ = forward(net, theta, x)
+        gu, gv = _grid_chunk(u, v, first, last)
+        if len(net.hidden) == 1:
+            su = gu.astype(dtype)[:, None, None]
+            sv = gv.astype(dtype)[:, None, None]
+            hidden = sigmoid(tables[0] + su * tables[1] + sv * tables[2])  # (G, N, K)
+            weights = outs[0] + su * outs[1] + sv * outs[2]  # (G, 1, K)
+            z = (hidden * weights).sum(axis=-1) + (biases[0] + su[:, :, 0] * biases[1] + sv[:, :, 0] * biases[2])
+        else:
+            theta = plane.theta(gu, gv).astype(dtype)
+            z, _ = forward(net, theta, x)
         out[first:last] = mean_loss(net.loss_code, z, y)
     return out.reshape(len(v), len(u))
 
@@ -453,7 +471,8 @@ def trajectories(
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each optimiser's path in the plane from (u₀, v₀): ``{method: (points (T+1, 2), losses (T+1,))}``.
 
-    The optimisers see L restricted to the plane, with gradient (a·∇L, b·∇L).
+    The optimisers see L restricted to the plane, with gradient (a·∇L, b·∇L); the runs
+    go in lockstep, sharing one batched backpropagation per step.
     """
 
     def grad(p: np.ndarray) -> np.ndarray:
@@ -461,9 +480,10 @@ def trajectories(
         return np.stack([gu, gv], axis=-1)
 
     out = {}
-    p0 = np.array([[float(start[0]), float(start[1])]])
-    for method in methods:
-        path = optimize(grad, p0, method, eta, steps, beta, beta1, beta2, bound=bound)[:, 0, :]
+    p0 = np.tile([float(start[0]), float(start[1])], (len(methods), 1))
+    paths = optimize(grad, p0, tuple(methods), eta, steps, beta, beta1, beta2, bound=bound)
+    for k, method in enumerate(methods):
+        path = paths[:, k, :]
         ok = np.isfinite(path).all(axis=1)
         losses = np.full(len(path), np.nan)
         if ok.any():

@@ -343,7 +343,7 @@ def loss_and_gradient(net: Network, theta: np.ndarray, data: Dataset) -> tuple[n
 def optimize(
     grad: Callable[[np.ndarray], np.ndarray],
     theta0: np.ndarray,
-    method: str,
+    method: str | tuple[str, ...],
     eta: float | np.ndarray,
     steps: int,
     beta: float = 0.9,
@@ -356,10 +356,13 @@ def optimize(
 
     gradient descent  θ ← θ − η∇L;  momentum  m ← βm + ∇L, θ ← θ − ηm;  Adam with
     bias-corrected moments — the updates of :mod:`derivlab.compute.optimizers`,
-    applied per coordinate. ``eta`` is one step size, or one per step (a schedule).
-    A run that leaves ``bound`` or stops being finite is NaN from then on.
+    applied per coordinate. ``method`` may be a tuple naming one method per row of
+    ``theta0`` (shape (len(method), P)): the runs then share each gradient call.
+    ``eta`` is one step size, or one per step (a schedule). A run that leaves
+    ``bound`` or stops being finite is NaN from then on.
     """
-    if method not in OPTIMIZERS:
+    methods = (method,) if isinstance(method, str) else tuple(method)
+    if any(m not in OPTIMIZERS for m in methods):
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}")
     rates = np.broadcast_to(np.asarray(eta, dtype=np.float64), (steps,))
     theta = np.array(theta0, dtype=np.float64)
@@ -368,20 +371,27 @@ def optimize(
     m = np.zeros_like(theta)
     s = np.zeros_like(theta)
     alive = np.ones(theta.shape[:-1], dtype=bool)
+    if len(methods) > 1:
+        if theta.ndim != 2 or theta.shape[0] != len(methods):
+            raise ValueError("one row of theta0 per method")
+        kind = np.array([OPTIMIZERS.index(m) for m in methods])[:, None]
+    else:
+        kind = np.full(theta.shape[:-1] + (1,), OPTIMIZERS.index(methods[0]))
+    uses = set(np.unique(kind).tolist())
     for t in range(steps):
         g = np.asarray(grad(theta), dtype=np.float64)
         eta = float(rates[t])
-        if method == "gradient descent":
-            theta = theta - eta * g
-        elif method == "momentum":
-            m = beta * m + g
-            theta = theta - eta * m
-        else:
-            m = beta1 * m + (1 - beta1) * g
-            s = beta2 * s + (1 - beta2) * g * g
+        new = theta - eta * g  # gradient descent
+        if 1 in uses:  # momentum
+            m = np.where(kind == 1, beta * m + g, m)
+            new = np.where(kind == 1, theta - eta * m, new)
+        if 2 in uses:  # Adam
+            m = np.where(kind == 2, beta1 * m + (1 - beta1) * g, m)
+            s = np.where(kind == 2, beta2 * s + (1 - beta2) * g * g, s)
             m_hat = m / (1 - beta1 ** (t + 1))
             s_hat = s / (1 - beta2 ** (t + 1))
-            theta = theta - eta * m_hat / (np.sqrt(s_hat) + epsilon)
+            new = np.where(kind == 2, theta - eta * m_hat / (np.sqrt(s_hat) + epsilon), new)
+        theta = new
         alive &= np.isfinite(theta).all(axis=-1) & (np.abs(theta) <= bound).all(axis=-1)
         if not alive.any():
             break

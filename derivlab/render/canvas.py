@@ -18,8 +18,9 @@ from vispy import gloo, scene
 from vispy.color import Color
 
 from derivlab.model import View
-from derivlab.scenes.drawables import Curve, Fill, Label, Markers, Panel, SceneFrame
+from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
 
+from .heatmap import new_heatmap_visual, show_heatmap
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
 
@@ -380,6 +381,8 @@ class PlotArea:
                     edge_color=_rgba(th.background),
                     edge_width=o.px(2.0),
                 )
+            elif isinstance(drawable, Heatmap):
+                visual.visible = show_heatmap(visual, drawable, self)  # under the lines, over the grid
             elif isinstance(drawable, Label):
                 dx, dy = view.width / w_px, view.height / h_px
                 if not (np.isfinite(drawable.x) and np.isfinite(drawable.y)):
@@ -419,6 +422,8 @@ class PlotArea:
             visual = scene.visuals.Mesh(parent=self.view.scene)
         elif isinstance(drawable, Markers):
             visual = scene.visuals.Markers(parent=self.view.scene, symbol="disc")
+        elif isinstance(drawable, Heatmap):
+            visual = new_heatmap_visual(self.view.scene)
         else:
             visual = _text(parent=self.view.scene)
         _flat(visual)

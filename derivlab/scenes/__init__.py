@@ -16,6 +16,7 @@ from .differentiability import DifferentiabilityScene
 from .gradient_descent import GradientDescentScene
 from .implicit import ImplicitScene
 from .linear_approximation import LinearApproximationScene
+from .loss_surface import LossSurfaceScene
 from .mean_value import MeanValueScene
 from .numerical_differentiation import NumericalDifferentiationScene
 from .motion import MotionScene
@@ -25,7 +26,7 @@ from .secant_field import SecantFieldScene
 from .taylor import TaylorScene
 from .weierstrass import WeierstrassScene
 
-_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene, BackpropScene, SecantFieldScene)
+_SCENE_TYPES: tuple[type[Scene], ...] = (SecantScene, DifferentiabilityScene, ImplicitScene, LinearApproximationScene, BezierScene, TaylorScene, MeanValueScene, RulesScene, DerivativeGraphScene, WeierstrassScene, ActivationsScene, NumericalDifferentiationScene, GradientDescentScene, ChainRuleScene, MotionScene, BackpropScene, SecantFieldScene, LossSurfaceScene)
 
 SCENES: dict[str, Scene] = {cls.name: cls() for cls in _SCENE_TYPES}
 DEFAULT_SCENE = "secant"

@@ -82,7 +82,44 @@ class Readout:
     role: str = "text"
 
 
-Drawable = Curve | Fill | Markers | Label
+@dataclass(frozen=True)
+class Heatmap:
+    """Values on a grid of cells covering [x_range] × [y_range], coloured by ``colormap``.
+
+    ``values[r, c]`` belongs to the centre of cell (c, r): x = x₀ + (c + ½)(x₁ − x₀)/columns,
+    y = y₀ + (r + ½)(y₁ − y₀)/rows (row 0 at the bottom); between centres the colour is
+    interpolated. ``clim`` = (low, high) maps to the ends of the colour map (default:
+    the finite minimum and maximum). ``contours`` lines are drawn at the levels
+    low + k(high − low)/(contours + 1), k = 1 … contours. NaN cells are left empty.
+    """
+
+    key: str
+    values: np.ndarray
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    colormap: str = "viridis"
+    contours: int = 10
+    clim: tuple[float, float] | None = None
+
+    def limits(self) -> tuple[float, float]:
+        """(low, high) of the colour scale: ``clim`` or the finite extremes (never equal)."""
+        if self.clim is not None:
+            low, high = self.clim
+        else:
+            finite = np.asarray(self.values, dtype=np.float64)
+            finite = finite[np.isfinite(finite)]
+            low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if not high > low:
+            high = low + max(abs(low), 1.0) * 1e-6
+        return float(low), float(high)
+
+    def contour_levels(self) -> np.ndarray:
+        """The values the contour lines are drawn at."""
+        low, high = self.limits()
+        return low + (high - low) * np.arange(1, self.contours + 1) / (self.contours + 1)
+
+
+Drawable = Curve | Fill | Markers | Label | Heatmap
 
 
 @dataclass(frozen=True)

@@ -183,3 +183,17 @@ def test_optimiser_marks_divergence_with_nan() -> None:
     assert np.isnan(path[-1, 0]).all()
     assert np.isfinite(path[:3, 0]).all()
     assert np.isnan(path[-1, 1]).all()  # |1 − 10| = 9 per step: diverges too, later
+
+
+def test_optimisers_in_lockstep_equal_separate_runs() -> None:
+    curv = np.array([1.0, 4.0])
+
+    def grad(theta: np.ndarray) -> np.ndarray:
+        return curv * theta + 0.3 * np.sin(theta)
+
+    start = np.array([[2.0, -1.0]] * 3)
+    methods = ("gradient descent", "momentum", "adam")
+    together = optimize(grad, start, methods, 0.2, 30)
+    for k, method in enumerate(methods):
+        alone = optimize(grad, start[k], method, 0.2, 30)
+        np.testing.assert_array_equal(together[:, k], alone)

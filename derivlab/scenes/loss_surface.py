@@ -1,0 +1,334 @@
+"""The loss landscape of a small sigmoid network, and optimisers rolling down it.
+
+A network (1 or 2 inputs, one or two sigmoid hidden layers) is trained on a seeded
+data set to weights θ*. The main plane is a slice of parameter space through θ*:
+
+* two parameters θᵢ, θⱼ, the rest held: θ = θ* + Δθᵢ eᵢ + Δθⱼ eⱼ, or
+* two random filter-normalised directions (Li et al., 2018): θ = θ* + α d₁ + β d₂.
+
+The heat map is log₁₀ L over the visible window with contour lines; arrows on a
+coarse sub-grid point down the gradient, −(∂L/∂u, ∂L/∂v), computed by
+backpropagation; the grid minimum is marked. From a start point (drag it) gradient
+descent, momentum and Adam walk the slice, and a panel shows L against the step on a
+log axis. The grid is computed by :func:`derivlab.compute.loss_surface.loss_surface`
+(a fused CUDA kernel on a GPU, the chunked numpy twin otherwise).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from derivlab.compute.loss_surface import (
+    Plane,
+    direction_plane,
+    loss_surface,
+    parameter_plane,
+    plane_gradient,
+    trajectories,
+)
+from derivlab.compute.network import (
+    DATA_PRESETS,
+    Dataset,
+    Network,
+    loss_and_gradient,
+    make_data,
+    optimize,
+)
+from derivlab.model import Parameter, View
+
+from .base import Scene
+from .drawables import Curve, Heatmap, Label, Markers, Panel, Readout, SceneFrame, format_number
+
+if TYPE_CHECKING:
+    from derivlab.compute.backend import Backend
+
+PLANES = ("two parameters", "random directions")
+OPTIMIZER_CHOICES = ("all three", "gradient descent", "momentum", "adam")
+PATH_ROLES = {"gradient descent": "tangent", "momentum": "secant", "adam": "second"}
+PATH_LABELS = {"gradient descent": "gradient descent", "momentum": "momentum", "adam": "Adam"}
+#: Adam steps of the training run (θ* after train_steps of them)
+TRAIN_MAX = 3000
+TRAIN_ETA = 0.05
+#: loss values below this are drawn at it on the log axes
+LOSS_FLOOR = 1e-12
+
+
+@lru_cache(maxsize=8)
+def training_path(net: Network, data: Dataset, seed: int) -> np.ndarray:
+    """θ₀ … θ_T of full-batch Adam (η = 0.05, cosine schedule over T = 3000) from the seeded start."""
+    theta0 = net.initial(seed)
+    schedule = TRAIN_ETA * 0.5 * (1.0 + np.cos(np.pi * np.arange(TRAIN_MAX) / TRAIN_MAX))
+    path = optimize(lambda th: loss_and_gradient(net, th, data)[1], theta0, "adam", schedule, TRAIN_MAX)
+    path.flags.writeable = False
+    return path
+
+
+def trained_weights(net: Network, data: Dataset, seed: int, steps: int) -> np.ndarray:
+    """θ* after ``steps`` training steps (the last finite iterate if training diverged)."""
+    path = training_path(net, data, seed)
+    finite = np.nonzero(np.isfinite(path[: steps + 1]).all(axis=1))[0]
+    return path[int(finite[-1])]
+
+
+def network_for(values: Mapping[str, Any]) -> tuple[Network, Dataset, str]:
+    """The data set and network the values describe, and a note when the loss had to change."""
+    data = make_data(str(values["data"]), int(values["samples"]), float(values["noise"]), int(values["seed"]))
+    hidden = (int(values["hidden"]),) + ((int(values["hidden2"]),) if int(values["hidden2"]) > 0 else ())
+    loss_name = "mse" if str(values["loss"]) == "mse" else "cross-entropy"
+    note = ""
+    if data.task == "regression" and loss_name == "cross-entropy":
+        loss_name, note = "mse", "Cross-entropy needs class labels: the regression data use mean squared error."
+    return Network(data.inputs, hidden, loss_name, data.task), data, note
+
+
+def plane_for(values: Mapping[str, Any], net: Network, theta: np.ndarray) -> Plane:
+    """The slice the values choose; parameter numbers are 1-based and wrap around P."""
+    if str(values["plane"]) == "random directions":
+        return direction_plane(net, theta, int(values["seed"]))
+    p = net.size
+    i = (int(values["first"]) - 1) % p
+    j = (int(values["second"]) - 1) % p
+    if j == i:
+        j = (i + 1) % p
+    return parameter_plane(net, theta, i, j)
+
+
+_PATH_KEYS = ("data", "samples", "noise", "seed", "hidden", "hidden2", "loss", "train_steps", "plane", "first",
+              "second", "optimizer", "eta", "steps", "beta", "beta1", "beta2", "u0", "v0")
+
+
+@lru_cache(maxsize=32)
+def optimizer_paths(items: tuple[tuple[str, Any], ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The optimisers' paths for these values (cached: panning and zooming do not rerun them)."""
+    values = dict(items)
+    net, data, _ = network_for(values)
+    theta = trained_weights(net, data, int(values["seed"]), min(int(values["train_steps"]), TRAIN_MAX))
+    plane = plane_for(values, net, theta)
+    chosen = str(values["optimizer"])
+    methods = ("gradient descent", "momentum", "adam") if chosen == "all three" else (chosen,)
+    start = (float(values["u0"]), float(values["v0"]))
+    return trajectories(net, plane, data, start, float(values["eta"]), int(values["steps"]), methods,
+                        float(values["beta"]), float(values["beta1"]), float(values["beta2"]))
+
+
+def grid_centres(lo: float, hi: float, cells: int) -> np.ndarray:
+    """Centres of ``cells`` equal cells across [lo, hi]."""
+    return lo + (np.arange(cells) + 0.5) * (hi - lo) / cells
+
+
+def arrow_segments(
+    x: np.ndarray, y: np.ndarray, dx: np.ndarray, dy: np.ndarray, view: View
+) -> tuple[np.ndarray, np.ndarray]:
+    """Polylines (NaN-separated) of arrows from (x, y) by (dx, dy), heads 30% long at ±25°.
+
+    The heads are built in view-normalised units so they look symmetric on screen.
+    """
+    sx, sy = view.width, view.height
+    px, py = x / sx, y / sy
+    qx, qy = (x + dx) / sx, (y + dy) / sy
+    bx, by = px - qx, py - qy
+    out_x, out_y = [], []
+    for angle in (0.436, -0.436):
+        c, s = np.cos(angle), np.sin(angle)
+        hx = qx + 0.3 * (c * bx - s * by)
+        hy = qy + 0.3 * (s * bx + c * by)
+        out_x.append(hx * sx)
+        out_y.append(hy * sy)
+    nan = np.full_like(x, np.nan)
+    xs = np.column_stack([x, x + dx, out_x[0], nan, x + dx, out_x[1], nan]).ravel()
+    ys = np.column_stack([y, y + dy, out_y[0], nan, y + dy, out_y[1], nan]).ravel()
+    return xs, ys
+
+
+class LossSurfaceScene(Scene):
+    name = "loss-surface"
+    title = "Loss surface of a sigmoid network"
+    summary = "The loss of a small sigmoid network over a plane of its weights: heat map, contours, gradient arrows and optimisers rolling downhill."
+    parameters = (
+        Parameter("data", "circle", kind="choice", label="Data", choices=DATA_PRESETS,
+                  help="1-D regression of sin(2x) + x/2, or 2-D classes: circle, XOR, blobs, two moons, spiral."),
+        Parameter("noise", 0.3, label="Noise", minimum=0.0, maximum=1.0,
+                  help="Standard deviation of the noise added to the data."),
+        Parameter("samples", 256, kind="integer", symbol="N", label="Samples N", minimum=8, maximum=4096,
+                  help="How many data points the loss averages over."),
+        Parameter("seed", 0, kind="integer", label="Seed", minimum=0, maximum=9999,
+                  help="Seed of the data, the initial weights and the random directions."),
+        Parameter("hidden", 8, kind="integer", label="Hidden units", minimum=1, maximum=32,
+                  help="Sigmoid units in the first hidden layer."),
+        Parameter("hidden2", 0, kind="integer", label="Second layer", minimum=0, maximum=32,
+                  help="Units in a second hidden layer (0: one hidden layer)."),
+        Parameter("loss", "cross-entropy", kind="choice", label="Loss", choices=("cross-entropy", "mse"),
+                  help="Cross-entropy of σ(z), or mean squared error (of z for regression, of σ(z) for classes)."),
+        Parameter("train_steps", TRAIN_MAX, kind="integer", symbol="T", label="Training steps", minimum=0,
+                  maximum=TRAIN_MAX, help="Adam steps that gave the weights θ* at the centre of the slice."),
+        Parameter("plane", "two parameters", kind="choice", label="Slice", choices=PLANES,
+                  help="Two chosen parameters with the rest held, or two random filter-normalised directions."),
+        Parameter("first", 17, kind="integer", label="Parameter i", minimum=1, maximum=2000,
+                  help="Number of the parameter along x (the names are listed beside the canvas)."),
+        Parameter("second", 25, kind="integer", label="Parameter j", minimum=1, maximum=2000,
+                  help="Number of the parameter along y."),
+        Parameter("resolution", 64, kind="integer", label="Grid", minimum=8, maximum=1024,
+                  help="Grid points per side of the heat map; small is a quick coarse pass."),
+        Parameter("arrows", 12, kind="integer", label="Arrows", minimum=0, maximum=40,
+                  help="Gradient arrows per side (0: none)."),
+        Parameter("optimizer", "all three", kind="choice", label="Optimiser", choices=OPTIMIZER_CHOICES,
+                  help="Which optimisers walk the slice from the start point."),
+        Parameter("eta", 0.5, symbol="η", label="Learning rate η", minimum=1e-3, maximum=20.0,
+                  help="Step size of the optimisers."),
+        Parameter("steps", 100, kind="integer", label="Steps", minimum=1, maximum=1000,
+                  help="Optimiser steps."),
+        Parameter("beta", 0.9, symbol="β", label="Momentum β", minimum=0.0, maximum=0.999,
+                  help="Momentum: m ← βm + ∇L, θ ← θ − ηm."),
+        Parameter("beta1", 0.9, symbol="β₁", label="Adam β₁", minimum=0.0, maximum=0.999,
+                  help="Adam: decay of the mean of the gradients."),
+        Parameter("beta2", 0.999, symbol="β₂", label="Adam β₂", minimum=0.0, maximum=0.99999,
+                  help="Adam: decay of the mean of the squared gradients."),
+        Parameter("u0", -1.0, symbol="u₀", label="Start u₀", minimum=-1e3, maximum=1e3,
+                  help="Start of the optimisers along x; drag the start point."),
+        Parameter("v0", -1.2, symbol="v₀", label="Start v₀", minimum=-1e3, maximum=1e3,
+                  help="Start of the optimisers along y; drag the start point."),
+    )
+    default_view = View(-2.0, 2.0, -2.0, 2.0)
+
+    def animations(self) -> dict[str, dict[str, Any]]:
+        return {"train": {"parameter": "train_steps", "start": 0, "end": TRAIN_MAX, "easing": "linear", "duration": 8.0}}
+
+    def linked_values(self, changed: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        if "data" in changed and changed["data"] == "regression" and values["loss"] != "mse":
+            return {"loss": "mse"}
+        return {}
+
+    def compute(self, values: Mapping[str, Any], view: View, backend: Backend | None = None) -> SceneFrame:
+        started = time.perf_counter()
+        net, data, note = network_for(values)
+        steps_trained = min(int(values["train_steps"]), TRAIN_MAX)
+        theta = trained_weights(net, data, int(values["seed"]), steps_trained)
+        plane = plane_for(values, net, theta)
+        directions = plane.indices is None
+        x_name, y_name = ("α", "β") if directions else (f"Δ{plane.names[0]}", f"Δ{plane.names[1]}")
+
+        cells = int(values["resolution"])
+        u = grid_centres(view.x_min, view.x_max, cells)
+        v = grid_centres(view.y_min, view.y_max, cells)
+        surface = loss_surface(net, plane, data, u, v, np.float32, backend)
+        u, v = surface.u, surface.v
+        losses = surface.values.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_loss = np.log10(np.maximum(losses, LOSS_FLOOR))
+        log_loss[~np.isfinite(losses)] = np.nan
+        surface_seconds = time.perf_counter() - started
+        drawables: list = [Heatmap("surface", log_loss, (view.x_min, view.x_max), (view.y_min, view.y_max),
+                                   colormap="viridis", contours=12)]
+
+        arrows = int(values["arrows"])
+        if arrows > 0:
+            au = grid_centres(view.x_min, view.x_max, arrows)
+            av = grid_centres(view.y_min, view.y_max, arrows)
+            uu, vv = np.meshgrid(au, av)
+            _, gu, gv = plane_gradient(net, plane, data, uu.ravel(), vv.ravel())
+            # −∇L in the plane, drawn with length ∝ √|∇L| (in view-normalised units) so weak
+            # slopes still show; the steepest arrow is 0.8 of a sub-grid cell
+            dx, dy = -gu, -gv
+            length = np.hypot(dx / view.width, dy / view.height)
+            longest = float(np.nanmax(length)) if np.isfinite(length).any() else 0.0
+            if longest > 0:
+                scale = (0.8 / arrows) * np.sqrt(length / longest) / np.maximum(length, 1e-300)
+                dx, dy = dx * scale, dy * scale
+            ax, ay = arrow_segments(uu.ravel(), vv.ravel(), dx, dy, view)
+            drawables.append(Curve("arrows", ax, ay, role="guide", width=1.6, label="−∇L (descent direction)"))
+
+        finite = np.isfinite(losses)
+        minimum = None
+        if finite.any():
+            r, c = np.unravel_index(np.nanargmin(np.where(finite, losses, np.inf)), losses.shape)
+            minimum = (float(u[c]), float(v[r]), float(losses[r, c]))
+
+        start = (float(values["u0"]), float(values["v0"]))
+        paths = optimizer_paths(tuple(sorted((k, values[k]) for k in _PATH_KEYS)))
+        for method, (points, _) in paths.items():
+            drawables.append(Curve(f"path_{method}", points[:, 0], points[:, 1], role=PATH_ROLES[method], width=3.0,
+                                   label=PATH_LABELS[method]))
+            ok = np.nonzero(np.isfinite(points).all(axis=1))[0]
+            end = points[ok[-1]]
+            drawables.append(Markers(f"end_{method}", end[:1], end[1:], role=PATH_ROLES[method], size=11.0))
+        drawables.append(Markers("theta_hat", np.array([0.0]), np.array([0.0]), role="guide", size=10.0))
+        drawables.append(Label("label_theta_hat", "θ*", 0.0, 0.0, role="text", offset=(-8, 8), anchor=("right", "top")))
+        if minimum is not None:
+            drawables.append(Markers("minimum", np.array([minimum[0]]), np.array([minimum[1]]), role="derivative",
+                                     size=16.0))
+            drawables.append(Label("label_minimum", "grid min", minimum[0], minimum[1], role="derivative",
+                                   offset=(10, -10), anchor=("left", "bottom")))
+        drawables.append(Markers("start", np.array([start[0]]), np.array([start[1]]), role="point", size=16.0,
+                                 draggable=("u0", "v0")))
+        drawables.append(Label("label_start", "start", start[0], start[1], role="point", offset=(10, -10),
+                               anchor=("left", "bottom")))
+
+        loss_hat = float(loss_and_gradient(net, theta, data)[0])
+        lowest = min([loss_hat] + ([minimum[2]] if minimum else []) + [float(np.nanmin(p[1])) for p in paths.values() if np.isfinite(p[1]).any()])
+        panel = self._loss_panel(paths, int(values["steps"]), lowest)
+        readouts = [
+            Readout("L(θ*)", loss_hat, format_number(loss_hat, 5), "loss at the trained weights (the centre)"),
+        ]
+        if minimum is not None:
+            readouts.append(Readout("grid min", minimum[2], format_number(minimum[2], 5),
+                                    f"smallest loss on the grid, at ({format_number(minimum[0], 3)}, {format_number(minimum[1], 3)})",
+                                    role="derivative"))
+        for method, (_, path_losses) in paths.items():
+            ok = np.isfinite(path_losses)
+            last = float(path_losses[ok][-1]) if ok.any() else None
+            readouts.append(Readout(f"L, {PATH_LABELS[method]}", last, format_number(last, 5),
+                                    "loss at the optimiser's last step", role=PATH_ROLES[method]))
+        if directions:
+            slice_text = "θ = θ* + α d₁ + β d₂ (filter-normalised random directions)"
+        else:
+            slice_text = f"θ = θ* + Δ{plane.names[0]} e_{plane.names[0]} + Δ{plane.names[1]} e_{plane.names[1]}, the other {net.size - 2} held"
+        sizes = "-".join(str(s) for s in net.sizes)
+        caption = (f"log₁₀ L over {slice_text};  {sizes} sigmoid network, {net.loss}, {data.samples} samples "
+                   f"({data.preset});  {len(u)}×{len(v)} grid on {surface.backend}")
+        message = " ".join(m for m in (note, surface.message) if m)
+        return SceneFrame(
+            tuple(drawables),
+            tuple(readouts),
+            caption=caption,
+            message=message,
+            panels=(panel,),
+            layout="right",
+            main_size=1.4,
+            x_name=x_name,
+            y_name=y_name,
+            extra={
+                "network": net, "data": data, "theta": theta, "plane": plane, "surface": surface,
+                "minimum": minimum, "paths": paths, "surface_seconds": surface_seconds,
+                "parameter_names": net.parameter_names(),
+            },
+        )
+
+    @staticmethod
+    def _loss_panel(paths: dict[str, tuple[np.ndarray, np.ndarray]], steps: int, lowest: float) -> Panel:
+        """L(θₜ) − L_min against t on a log axis, L_min the lowest loss seen (grid, paths, θ*)."""
+        drawables: list = []
+        lows, highs = [], []
+        for method, (_, losses) in paths.items():
+            t = np.arange(losses.size, dtype=np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(np.maximum(losses - lowest, LOSS_FLOOR * max(abs(lowest), 1.0)))
+            y[~np.isfinite(losses)] = np.nan
+            drawables.append(Curve(f"loss_{method}", t, y, role=PATH_ROLES[method], width=2.5,
+                                   label=PATH_LABELS[method]))
+            if np.isfinite(y).any():
+                lows.append(float(np.nanmin(y)))
+                highs.append(float(np.nanmax(y)))
+        lo = min(lows) if lows else -1.0
+        hi = max(highs) if highs else 0.0
+        if hi - lo < 1.0:  # at least a decade around the data, so the log axis has a labelled tick
+            middle = 0.5 * (lo + hi)
+            lo, hi = middle - 0.5, middle + 0.5
+        pad = 0.08 * (hi - lo)
+        view = View(-0.5, steps + 0.5, lo - pad, hi + 3 * pad)
+        return Panel("loss", tuple(drawables), view, title="L(θₜ) − L_min (log scale)",
+                     x_name="t", y_name="L(θₜ) − L_min", y_log=True, size=1.0)
