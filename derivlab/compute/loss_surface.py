@@ -533,8 +533,8 @@ def benchmark_rows(
     """Time the float32 loss surface of the circle data set for each size.
 
     Rows for random directions (the full forward pass, ``hidden`` sigmoids per grid
-    point and sample) for each hidden width, and one for two output-layer weights of
-    the first hidden layer (the reduced form: 2 sigmoids per point and sample). Each
+    point and sample) for each hidden width, and one for the two parameters w₁₁ and
+    v₁ of the first hidden unit (the reduced form: one sigmoid per point and sample). Each
     row: ``grid``, ``samples``, ``hidden``, ``plane``, ``median_seconds``,
     ``sigmoids_per_second``, ``floor_rate`` (what it is compared with: the device's
     MUFU rate on a GPU, numpy's own σ over a float32 array of 2²⁰ on the CPU),
@@ -632,11 +632,16 @@ def format_rows(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def coarse_grid_seconds(resolution: int = 48, repeats: int = 7) -> float:
-    """Median numpy time of the scene's coarse pass: circle, 256 samples, 8 hidden units, float32."""
-    data = make_data("circle", 256, 0.1, 0)
+def coarse_grid_seconds(resolution: int = 48, repeats: int = 7, plane_kind: str = "two parameters") -> float:
+    """Median numpy time of a coarse pass: circle, 256 samples, 2-8-1 network, float32.
+
+    ``plane_kind``: ``"two parameters"`` (b₁ and v₁, the scene's default slice) or
+    ``"random directions"``.
+    """
+    data = make_data("circle", 256, 0.3, 0)
     net = Network(2, (8,), "cross-entropy", "classification")
-    plane = parameter_plane(net, net.initial(0), 16, 17)
+    theta = net.initial(0)
+    plane = direction_plane(net, theta) if plane_kind == "random directions" else parameter_plane(net, theta, 16, 24)
     u = np.linspace(-2.0, 2.0, resolution)
     times = []
     for _ in range(repeats):
@@ -644,3 +649,25 @@ def coarse_grid_seconds(resolution: int = 48, repeats: int = 7) -> float:
         loss_surface(net, plane, data, u, u, np.float32, get_backend("numpy"))
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def bench_report(backend: Backend | None = None, quick: bool = False) -> dict[str, Any]:
+    """What ``derivlab bench`` prints for the loss surface: the rows and the numpy coarse pass."""
+    backend = backend or get_backend()
+    grids = (256,) if quick else (256, 1024, 2048)
+    samples = (256,) if quick else (256, 1024, 4096)
+    rows = benchmark_rows(backend, grids=grids, samples=samples, repeats=3 if backend.is_gpu else 1)
+    coarse = {
+        kind: {res: coarse_grid_seconds(res, 5, kind) for res in (32, 48, 64)}
+        for kind in ("two parameters", "random directions")
+    }
+    return {"rows": rows, "coarse_numpy_seconds": coarse}
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """:func:`bench_report` as lines of text."""
+    lines = [format_rows(report["rows"])]
+    for kind, times in report["coarse_numpy_seconds"].items():
+        figures = ", ".join(f"{res}² {1e3 * t:.1f} ms" for res, t in times.items())
+        lines.append(f"  coarse pass on numpy (circle, 256 samples, 8 hidden, {kind}; target 50 ms): {figures}")
+    return "\n".join(lines)

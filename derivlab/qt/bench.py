@@ -65,6 +65,13 @@ def secant_field_benchmark(backend, quick: bool) -> list[dict]:
     return benchmark_rows(backend, quick=quick, repeats=2 if quick else 3)
 
 
+def loss_surface_benchmark(backend, quick: bool) -> dict:
+    """Loss-surface rows and the numpy coarse pass (derivlab.compute.loss_surface)."""
+    from derivlab.compute.loss_surface import bench_report
+
+    return bench_report(backend, quick)
+
+
 def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = False) -> int:
     from derivlab.compute.backend import get_backend
     from derivlab.compute.bench import benchmark_evaluation, format_rows
@@ -79,6 +86,7 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     interactive = interactive_frame_times(frames=40 if quick else 200)
     weierstrass_rows = weierstrass_benchmark(chosen, quick)
     secant_field_rows = secant_field_benchmark(chosen, quick)
+    loss_surface = loss_surface_benchmark(chosen, quick)
     report = {
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine()},
         "backend": {"name": chosen.name, "device": chosen.device, "reason": chosen.reason},
@@ -87,6 +95,7 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
         "weierstrass": {"function": "envelope of W_40(x), a = 0.9, b = 7, to 1920 columns", "rows": weierstrass_rows},
         "secant_field": {"function": "central quotient of sin over a in [-4, 4], h = ±10^k, k in [-16, 0]",
                          "rows": secant_field_rows},
+        "loss_surface": loss_surface,
     }
     if as_json:
         print(json.dumps(report, indent=2))
@@ -99,6 +108,10 @@ def run_bench(backend: str | None = None, as_json: bool = False, quick: bool = F
     print(format_weierstrass_rows(weierstrass_rows))
     print("secant field, central quotient of sin(x) on a grid of a × h (cells per second):")
     print(format_secant_field_rows(secant_field_rows))
+    from derivlab.compute.loss_surface import format_report as format_loss_surface
+
+    print("loss surface of a sigmoid network, float32 (sigmoid evaluations per second):")
+    print(format_loss_surface(loss_surface))
     i = interactive
     print(
         f"interactive secant frame at {i['canvas']} ({i['gl_renderer']}): "
