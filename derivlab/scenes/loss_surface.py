@@ -52,25 +52,33 @@ OPTIMIZER_CHOICES = ("all three", "gradient descent", "momentum", "adam")
 PATH_ROLES = {"gradient descent": "tangent", "momentum": "secant", "adam": "second"}
 PATH_LABELS = {"gradient descent": "gradient descent", "momentum": "momentum", "adam": "Adam"}
 #: Adam steps of the training run (θ* after train_steps of them)
-TRAIN_MAX = 3000
+TRAIN_MAX = 2000
 TRAIN_ETA = 0.05
 #: loss values below this are drawn at it on the log axes
 LOSS_FLOOR = 1e-12
 
 
+#: the training run is computed in prefixes of this many steps (a prefix of one fixed run)
+TRAIN_CHUNK = 500
+
+
 @lru_cache(maxsize=8)
-def training_path(net: Network, data: Dataset, seed: int) -> np.ndarray:
-    """θ₀ … θ_T of full-batch Adam (η = 0.05, cosine schedule over T = 3000) from the seeded start."""
+def training_path(net: Network, data: Dataset, seed: int, length: int = TRAIN_MAX) -> np.ndarray:
+    """θ₀ … θ_length of full-batch Adam (η = 0.05, cosine schedule over T = 2000) from the seeded start.
+
+    Every ``length`` gives a prefix of the same run, so θ after t steps does not depend on it.
+    """
     theta0 = net.initial(seed)
     schedule = TRAIN_ETA * 0.5 * (1.0 + np.cos(np.pi * np.arange(TRAIN_MAX) / TRAIN_MAX))
-    path = optimize(lambda th: loss_and_gradient(net, th, data)[1], theta0, "adam", schedule, TRAIN_MAX)
+    path = optimize(lambda th: loss_and_gradient(net, th, data)[1], theta0, "adam", schedule[:length], length)
     path.flags.writeable = False
     return path
 
 
 def trained_weights(net: Network, data: Dataset, seed: int, steps: int) -> np.ndarray:
     """θ* after ``steps`` training steps (the last finite iterate if training diverged)."""
-    path = training_path(net, data, seed)
+    length = min(TRAIN_MAX, -(-max(steps, 1) // TRAIN_CHUNK) * TRAIN_CHUNK)
+    path = training_path(net, data, seed, length)
     finite = np.nonzero(np.isfinite(path[: steps + 1]).all(axis=1))[0]
     return path[int(finite[-1])]
 
@@ -114,6 +122,38 @@ def optimizer_paths(items: tuple[tuple[str, Any], ...]) -> dict[str, tuple[np.nd
     start = (float(values["u0"]), float(values["v0"]))
     return trajectories(net, plane, data, start, float(values["eta"]), int(values["steps"]), methods,
                         float(values["beta"]), float(values["beta1"]), float(values["beta2"]))
+
+
+#: numpy work per frame (grid points × samples × cost per sample, see grid_cells): about 50 ms here
+NUMPY_WORK = 8e6
+
+
+def sample_cost(net: Network, plane: Plane) -> float:
+    """Relative numpy cost of one grid point and one sample: 1 for the reduced form (two
+    parameters of the last layers), ~1.5 per hidden unit for the one-layer full pass, and
+    the multiply-adds / 8 for two hidden layers."""
+    from derivlab.compute.loss_surface import reduces
+
+    if reduces(net, plane):
+        return 1.0
+    if len(net.hidden) == 1:
+        return 1.5 * net.hidden[0]
+    h1, h2 = net.hidden
+    return (h1 * net.inputs + h1 * h2 + h2) / 8.0
+
+
+def grid_cells(requested: int, net: Network, plane: Plane, data: Dataset, backend: Backend | None) -> tuple[int, str]:
+    """The grid size to compute and a note: on the CPU the grid shrinks so one frame stays
+    near :data:`NUMPY_WORK`; on a GPU the requested size is kept."""
+    from derivlab.compute.backend import get_backend
+
+    if (backend or get_backend()).is_gpu:
+        return requested, ""
+    limit = int((NUMPY_WORK / (data.samples * sample_cost(net, plane))) ** 0.5)
+    cells = max(8, min(requested, limit))
+    if cells < requested:
+        return cells, f"Grid {cells}×{cells} instead of {requested}×{requested}, so the CPU keeps up (no GPU)."
+    return cells, ""
 
 
 def grid_centres(lo: float, hi: float, cells: int) -> np.ndarray:
@@ -212,7 +252,7 @@ class LossSurfaceScene(Scene):
         directions = plane.indices is None
         x_name, y_name = ("α", "β") if directions else (f"Δ{plane.names[0]}", f"Δ{plane.names[1]}")
 
-        cells = int(values["resolution"])
+        cells, grid_note = grid_cells(int(values["resolution"]), net, plane, data, backend)
         u = grid_centres(view.x_min, view.x_max, cells)
         v = grid_centres(view.y_min, view.y_max, cells)
         surface = loss_surface(net, plane, data, u, v, np.float32, backend)
@@ -226,6 +266,10 @@ class LossSurfaceScene(Scene):
                                    colormap="viridis", contours=12)]
 
         arrows = int(values["arrows"])
+        if arrows > 0 and not surface.backend == "cupy":
+            # backpropagation at arrows² points: keep it near a frame's work on the CPU
+            macs = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
+            arrows = min(arrows, max(3, int((5 * NUMPY_WORK / (data.samples * macs)) ** 0.5)))
         if arrows > 0:
             au = grid_centres(view.x_min, view.x_max, arrows)
             av = grid_centres(view.y_min, view.y_max, arrows)
@@ -290,7 +334,7 @@ class LossSurfaceScene(Scene):
         sizes = "-".join(str(s) for s in net.sizes)
         caption = (f"log₁₀ L over {slice_text};  {sizes} sigmoid network, {net.loss}, {data.samples} samples "
                    f"({data.preset});  {len(u)}×{len(v)} grid on {surface.backend}")
-        message = " ".join(m for m in (note, surface.message) if m)
+        message = " ".join(m for m in (note, grid_note, surface.message) if m)
         return SceneFrame(
             tuple(drawables),
             tuple(readouts),
