@@ -134,7 +134,7 @@ build_deb() {
   installed_kb="$(du -sk --exclude=DEBIAN "$deb_root" | cut -f1)"
   local edition_line="CPU edition: computes with NumPy."
   if [ "$edition" = "gpu" ]; then
-    edition_line="GPU edition: computes with CuPy on an NVIDIA GPU (driver 525.60 or newer), with NumPy otherwise."
+    edition_line="GPU edition: computes with CuPy on an NVIDIA GPU (NVIDIA driver 525.60.13 or newer), with NumPy otherwise."
   fi
   cat >"$deb_root/DEBIAN/control" <<EOF
 Package: $package
