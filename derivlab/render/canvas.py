@@ -747,13 +747,17 @@ class PlotCanvas:
             _flat(visual)
         th = self.theme
         size = 22 * th.text_scale * self.pixel_scale
+        room = w - 2 * self.px(20)
+        # A long caption on a narrow plane gets a smaller type rather than running past its box.
+        size = min(size, room / (len(text) * 0.56 + 2))
         box_h = size * 2.0
-        box_w = min(w - 2 * self.px(20), len(text) * size * 0.56 + 2 * size)
+        box_w = min(room, len(text) * size * 0.56 + 2 * size)
         center = (left + w / 2, top + h - self.px(24) - box_h / 2)
         set_props(self._caption_box, center=center, width=box_w, height=box_h,
                   color=_rgba(th.background, 0.9), border_color=_rgba(th.foreground, 0.5))
         self._caption_box.visible = True
-        set_props(visual, text=text, pos=center, font_size=self.font(22), color=_rgba(th.foreground))
+        set_props(visual, text=text, pos=center, font_size=self.font(22) * size / (22 * th.text_scale * self.pixel_scale),
+                  color=_rgba(th.foreground))
         visual.visible = True
 
     def set_pixel_scale(self, scale: float) -> None:
