@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Reset view", "Ctrl+0", self.reset_view)
         self._action(view_menu, "Zoom &in", "Ctrl+=", lambda: self.zoom(0.5))
         self._action(view_menu, "Zoom &out", "Ctrl+-", lambda: self.zoom(2.0))
+        self._action(view_menu, "Zoom &back (after Shift+drag)", "Backspace", self.plot.zoom_back)
         theme_menu = view_menu.addMenu("&Theme")
         for name in THEMES:
             self._action(theme_menu, name, None, lambda checked=False, n=name: self.set_theme(n))
@@ -506,6 +507,7 @@ class MainWindow(QMainWindow):
                 lines.append(f"<tr><td><b>{action.shortcut().toString()}</b></td><td>{action.text().replace('&', '')}</td></tr>")
         lines.append("<tr><td><b>Drag</b></td><td>pan the plane; drag a marked point (such as a) to move it</td></tr>")
         lines.append("<tr><td><b>Wheel</b></td><td>zoom about the mouse</td></tr>")
+        lines.append("<tr><td><b>Shift+drag</b></td><td>zoom into a rectangle (Backspace: back)</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table>" + "".join(lines) + "</table>")
 
     def show_about(self) -> None:

@@ -6,6 +6,7 @@ Keys while presenting (a presentation clicker sends the same ones):
     Home, End                first, last step   1 … 9          jump to that step
     B or .                   blank the screen   Esc            leave
     hold S                   spotlight at the mouse
+    Shift + drag             zoom into a rectangle; Z or Backspace zooms back
 
 Lines and labels are scaled to the screen so that a 1080p projector shows lines
 of at least 4 px and labels of at least 28 px. The controls stay hidden until the
@@ -285,6 +286,8 @@ class PresentationController(QObject):
             self.previous()
         elif key in BLANK_KEYS:
             self.toggle_blackout()
+        elif key in (Qt.Key.Key_Z, Qt.Key.Key_Backspace):
+            self.window.plot.zoom_back()
         elif key == Qt.Key.Key_Home and player is not None:
             player.first()
         elif key == Qt.Key.Key_End and player is not None:

@@ -548,6 +548,9 @@ class PlotCanvas:
         self._drag_parameter: str | None = None
         self._fbo = None
         self._fbo_size: tuple[int, int] | None = None
+        self._zoom_start: tuple[float, float] | None = None
+        self._zoom_box = None
+        self._zoom_stack: list[View] = []
         self._view_listeners: list[Callable[[View], None]] = []
         self._drag_listeners: list[DragHandler] = []
         self._last_view: View | None = None
@@ -777,8 +780,38 @@ class PlotCanvas:
         col, row = area.data_to_canvas(x, y)
         return float(col), float(row)
 
+    # -- zoom to a rectangle (Shift + drag) and back ------------------------------
+    def zoom_back(self) -> bool:
+        """Return to the view before the last rectangle zoom; False when there is none."""
+        if not self._zoom_stack:
+            return False
+        self.set_view(self._zoom_stack.pop())
+        return True
+
+    def _rectangle_corners(self, end) -> tuple[np.ndarray, np.ndarray]:
+        start = np.asarray(self._zoom_start, dtype=float)
+        end = np.asarray(end[:2], dtype=float)
+        return np.minimum(start, end), np.maximum(start, end)
+
+    def _show_zoom_rectangle(self, end) -> None:
+        lo, hi = self._rectangle_corners(end)
+        if self._zoom_box is None:
+            self._zoom_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
+            self._zoom_box.order = 1200
+            _flat(self._zoom_box)
+        size = np.maximum(hi - lo, 1.0)
+        set_props(self._zoom_box, center=tuple((lo + hi) / 2), width=float(size[0]), height=float(size[1]),
+                  color=_rgba(self.theme.color("secant"), 0.15), border_color=_rgba(self.theme.color("secant")))
+        self._zoom_box.visible = True
+        self.canvas.update()
+
     def _on_mouse_press(self, event) -> None:
         if self._frame is None or event.button != 1:
+            return
+        if "Shift" in [getattr(m, "name", str(m)) for m in (event.modifiers or ())]:
+            self._zoom_start = tuple(event.pos[:2])
+            self.view.camera.interactive = False
+            event.handled = True
             return
         for d in reversed(self._frame.drawables):  # the topmost point wins
             if isinstance(d, Markers) and d.draggable and len(d.x):
@@ -790,6 +823,10 @@ class PlotCanvas:
                     return
 
     def _on_mouse_move(self, event) -> None:
+        if self._zoom_start is not None:
+            self._show_zoom_rectangle(event.pos)
+            event.handled = True
+            return
         if self._drag_parameter is None:
             return
         x, y = self.main.canvas_to_data(event.pos[:2])
@@ -803,6 +840,19 @@ class PlotCanvas:
         event.handled = True
 
     def _on_mouse_release(self, event) -> None:
+        if self._zoom_start is not None:
+            lo, hi = self._rectangle_corners(event.pos)
+            self._zoom_start = None
+            self.view.camera.interactive = True
+            if self._zoom_box is not None:
+                self._zoom_box.visible = False
+            if (hi - lo).min() >= 8:  # a click is not a rectangle
+                x0, y0 = self.main.canvas_to_data(lo)
+                x1, y1 = self.main.canvas_to_data(hi)
+                self._zoom_stack.append(self.current_view())
+                self.set_view(View(min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), self.current_view().pixels))
+            event.handled = True
+            return
         if self._drag_parameter is not None:
             self._drag_parameter = None
             self.view.camera.interactive = True

@@ -109,3 +109,15 @@ def test_a_lesson_with_errors_lists_its_lines(window, tmp_path):
     assert "line 5:" in text and "line 8:" in text and "no scene called 'nope'" in text
     for box in boxes:
         box.close()
+
+
+def test_zoom_back_key_in_presentation(window, qtbot):
+    from derivlab.model import View
+
+    window.load_lesson(str(LESSON))
+    window.start_presentation()
+    before = window.plot.current_view()
+    window.plot._zoom_stack.append(before)
+    window.plot.set_view(View(0, 1, 0, 1))
+    qtbot.keyClick(window, Qt.Key.Key_Z)
+    assert window.plot.current_view().x_min == pytest.approx(before.x_min)

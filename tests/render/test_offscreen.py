@@ -112,3 +112,27 @@ def test_a_closed_presenter_no_longer_draws_on_the_canvas():
         assert frames == [] and new.frame is not None
     finally:
         r.close()
+
+
+def test_shift_drag_zooms_into_the_rectangle_and_back():
+    from vispy.util import keys
+
+    r = OffscreenRenderer(get_scene("secant"), (640, 360), view=View(-2.5, 2.5, -4, 4))
+    try:
+        canvas = r.canvas
+        r.render()  # lays the planes out at the canvas's size
+        start = canvas.data_to_pixel(-1.0, 1.0)
+        end = canvas.data_to_pixel(1.0, -1.0)
+        events = canvas.canvas.events
+        events.mouse_press(pos=start, button=1, modifiers=(keys.SHIFT,))
+        events.mouse_move(pos=end, button=1, modifiers=(keys.SHIFT,), press_event=None)
+        events.mouse_release(pos=end, button=1, modifiers=(keys.SHIFT,))
+        view = canvas.current_view()
+        assert (view.x_min, view.x_max) == pytest.approx((-1.0, 1.0), abs=0.02)
+        assert (view.y_min, view.y_max) == pytest.approx((-1.0, 1.0), abs=0.05)
+        assert canvas.view.camera.interactive
+        assert canvas.zoom_back()
+        assert canvas.current_view().x_min == pytest.approx(-2.5)
+        assert not canvas.zoom_back()
+    finally:
+        r.close()
