@@ -202,7 +202,9 @@ class MainWindow(QMainWindow):
             self.presenter.close()
         if self._connected_state is not None:
             self._connected_state.disconnect(self._on_state_changed)
-        self.presenter = ScenePresenter(scene, self.plot, state=state, backend=self.backend, view=self.views.get(name))
+        self.presenter = ScenePresenter(
+            scene, self.plot, state=state, backend=self.backend, view=self.views.get(name), progressive=True
+        )
         self.presenter.on_frame(self._on_frame)
         self.presenter.on_error(self.show_error)
         self.presenter.on_backend_changed(self._on_backend_ready)

@@ -39,8 +39,11 @@ class ScenePresenter:
         state: SceneState | None = None,
         backend: Backend | None = None,
         view: View | None = None,
+        progressive: bool = False,
     ):
         self.scene = scene
+        self.progressive = progressive
+        self._refine_timer = None
         self.canvas = canvas
         self.state = state if state is not None else scene.new_state()
         self.backend = backend
@@ -64,14 +67,24 @@ class ScenePresenter:
         self.backend = backend
         self.refresh()
 
-    def refresh(self) -> SceneFrame | None:
+    REFINE_DELAY_S = 0.12
+
+    def refresh(self, refine: bool = False) -> SceneFrame | None:
         """Compute the scene for the current state and view and show it.
 
+        With ``progressive`` on (the window), a scene that offers ``coarse_values`` is
+        drawn coarse at once and refined ``REFINE_DELAY_S`` after the last change.
         A GPU that fails (out of memory, a lost device) hands the work to numpy for
         good, with a message; any other failure keeps the last picture and is reported.
         """
+        values = self.state.as_dict()
+        if self.progressive and not refine:
+            coarse = self.scene.coarse_values(values)
+            if coarse:
+                values = {**values, **coarse}
+                self._schedule_refine()
         try:
-            frame = self.scene.compute(self.state.as_dict(), self.canvas.current_view(), self.backend)
+            frame = self.scene.compute(values, self.canvas.current_view(), self.backend)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last picture
             if self.backend is not None and self.backend.is_gpu:
                 return self._fall_back_to_cpu(exc)
@@ -83,6 +96,18 @@ class ScenePresenter:
         for listener in list(self._frame_listeners):
             listener(frame)
         return frame
+
+    def _schedule_refine(self) -> None:
+        from vispy import app
+
+        if self._refine_timer is None:
+            self._refine_timer = app.Timer(self.REFINE_DELAY_S, connect=self._refine, iterations=1, start=False,
+                                           app=self.canvas.canvas.app)
+        self._refine_timer.stop()
+        self._refine_timer.start()
+
+    def _refine(self, event=None) -> None:
+        self.refresh(refine=True)
 
     def on_backend_changed(self, listener: Callable[[Backend], None]) -> None:
         self._backend_listeners.append(listener)
@@ -112,6 +137,8 @@ class ScenePresenter:
 
     def close(self) -> None:
         """Stop following the state and the canvas (another scene takes the canvas over)."""
+        if self._refine_timer is not None:
+            self._refine_timer.stop()
         self.state.disconnect(self._on_state_changed)
         self.canvas.disconnect(self._on_view_changed)
         self.canvas.disconnect(self._on_drag)

@@ -60,6 +60,15 @@ class Scene(ABC):
         """
         return {}
 
+    def coarse_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Overrides for a quick first picture after a change (fewer samples, a coarser grid).
+
+        The window draws the scene with these first, then again with the real values a
+        moment later when nothing else has changed; exports always use the real values.
+        None by default: the scene is quick enough as it is.
+        """
+        return {}
+
     def animations(self) -> dict[str, dict[str, Any]]:
         """Named animations the window offers as play buttons: parameter, start, end, easing, duration.
 

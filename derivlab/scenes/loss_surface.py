@@ -235,6 +235,12 @@ class LossSurfaceScene(Scene):
     )
     default_view = View(-2.0, 2.0, -2.0, 2.0)
 
+    COARSE_RESOLUTION = 32
+
+    def coarse_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """A 32² grid first, then the chosen resolution."""
+        return {"resolution": self.COARSE_RESOLUTION} if int(values["resolution"]) > self.COARSE_RESOLUTION else {}
+
     def animations(self) -> dict[str, dict[str, Any]]:
         return {"train": {"parameter": "train_steps", "start": 0, "end": TRAIN_MAX, "easing": "linear", "duration": 8.0}}
 
