@@ -384,7 +384,7 @@ class TablePanel(QGroupBox):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     widget.setItem(r, c, item)
             rows_height = sum(widget.rowHeight(r) for r in range(len(table.rows)))
-            widget.setFixedHeight(widget.horizontalHeader().sizeHint().height() + rows_height + 2 * widget.frameWidth() + 2)
+            widget.setFixedHeight(widget.horizontalHeader().sizeHint().height() + rows_height + 2 * widget.frameWidth() + 8)
 
     def texts(self, index: int = 0) -> list[list[str]]:
         widget = self.widgets[index]
