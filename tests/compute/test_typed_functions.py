@@ -13,11 +13,7 @@ from derivlab.compute import kernels
 from derivlab.compute.backend import Backend, numpy_backend
 from derivlab.compute.errors import CompilerUnavailableError
 from derivlab.compute.evaluate import difference_quotients, evaluate_with_derivative
-
-expr = pytest.importorskip("derivlab.expr")
-Function = getattr(expr, "Function", None)
-if Function is None:
-    pytest.skip("derivlab.expr.Function is not available", allow_module_level=True)
+from derivlab.expr import Function
 
 # (text, parameters and their values)
 CASES = [
