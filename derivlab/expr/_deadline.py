@@ -25,6 +25,10 @@ class DeadlineExceeded(BaseException):
 
 _current = threading.local()
 _GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+# Code the garbage collector runs on its own (finalisers, weak-reference callbacks): an
+# exception raised there is only printed as "Exception ignored", so the tracer waits for
+# the next ordinary call instead.
+_COLLECTOR_CODE = {"__del__", "remove", "_remove_dead_weakref", "_cb", "callback"}
 
 
 def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
@@ -43,7 +47,12 @@ def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
     def tracer(frame, event, arg):  # noqa: ARG001 - signature fixed by sys.settrace
         # not inside generators: one being closed by the garbage collector would
         # only print "Exception ignored"; the next ordinary call raises instead
-        if time.monotonic() > deadline and not frame.f_code.co_flags & _GENERATOR_FLAGS:
+        code = frame.f_code
+        if (
+            time.monotonic() > deadline
+            and not code.co_flags & _GENERATOR_FLAGS
+            and code.co_name not in _COLLECTOR_CODE
+        ):
             raise DeadlineExceeded
         return None
 
