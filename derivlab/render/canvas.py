@@ -449,7 +449,7 @@ class PlotArea:
         box_w = swatch + o.px(24) + longest * o.px(9.2) * th.text_scale
         box_h = row * len(entries) + o.px(12)
         left = left0 + w - margin - box_w
-        top = top0 + margin
+        top = top0 + margin + (o.px(26) * th.text_scale if self.title else 0.0)  # under the title
         self._legend_box.visible = True
         set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
                   color=_rgba(th.background, 0.88), border_color=_rgba(th.foreground, 0.35))
