@@ -31,6 +31,20 @@ _GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYN
 _COLLECTOR_CODE = {"__del__", "remove", "_remove_dead_weakref", "_cb", "callback"}
 
 
+def _run_by_collector(frame) -> bool:
+    """Whether this call runs inside a generator or, at any depth, inside a finaliser or weak-reference callback.
+
+    Walked only once the deadline has passed, so ordinary calls pay nothing for it.
+    """
+    if frame.f_code.co_flags & _GENERATOR_FLAGS:
+        return True
+    while frame is not None:
+        if frame.f_code.co_name in _COLLECTOR_CODE:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
     """Return ``work()``, or raise :class:`DeadlineExceeded` after ``seconds``.
 
@@ -47,12 +61,7 @@ def run_with_deadline(work: Callable[[], T], seconds: float) -> T:
     def tracer(frame, event, arg):  # noqa: ARG001 - signature fixed by sys.settrace
         # not inside generators: one being closed by the garbage collector would
         # only print "Exception ignored"; the next ordinary call raises instead
-        code = frame.f_code
-        if (
-            time.monotonic() > deadline
-            and not code.co_flags & _GENERATOR_FLAGS
-            and code.co_name not in _COLLECTOR_CODE
-        ):
+        if time.monotonic() > deadline and not _run_by_collector(frame):
             raise DeadlineExceeded
         return None
 
