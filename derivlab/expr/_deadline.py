@@ -39,7 +39,8 @@ def _run_by_collector(frame) -> bool:
     if frame.f_code.co_flags & _GENERATOR_FLAGS:
         return True
     while frame is not None:
-        if frame.f_code.co_name in _COLLECTOR_CODE:
+        name = frame.f_code.co_name
+        if name in _COLLECTOR_CODE or name.endswith("callback"):  # gc.callbacks, weakref callbacks
             return True
         frame = frame.f_back
     return False
