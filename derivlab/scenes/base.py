@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -89,6 +90,12 @@ def formula_text(text: str) -> str:
     text = text.replace("*", "·")
     text = text.replace(" - ", " − ").replace("(-", "(−").replace(" + -", " − ")
     return "−" + text[1:] if text.startswith("-") else text
+
+
+def finite_value(f: Function, x: float, n: int = 0) -> float | None:
+    """f⁽ⁿ⁾(x) as a finite float, or None where it is undefined (NaN or ±∞)."""
+    v = f.value(x, n)
+    return None if v is None or not math.isfinite(v) else float(v)
 
 
 def break_jumps(x: np.ndarray, y: np.ndarray, view: View) -> np.ndarray:

@@ -27,6 +27,7 @@ from derivlab.expr import classify_differentiability
 from derivlab.model import Parameter, View
 
 from .base import Scene, break_jumps, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .sampling import sample_count
 
@@ -203,11 +204,6 @@ def _not_differentiable(text: str, x: float) -> bool:
     """True when f is continuous at x but has no derivative there (corner, cusp, vertical tangent, no limit)."""
     d = classify_differentiability(typed_function(text), x)
     return d.classification in ("corner", "cusp", "vertical_tangent", "no_limit")
-
-
-def _value(f: Function, x: float, n: int = 0) -> float | None:
-    v = f.value(x, n)
-    return None if v is None or not math.isfinite(v) else float(v)
 
 
 def _sign(v: float | None) -> int:

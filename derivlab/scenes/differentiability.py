@@ -25,6 +25,7 @@ from derivlab.expr import Differentiability, classify_differentiability
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
 
@@ -109,12 +110,6 @@ def function_text(values: Mapping[str, Any]) -> str:
 def _classification(text: str, a: float) -> Differentiability:
     """classify_differentiability for a typed f at a, cached (it may ask sympy for limits)."""
     return classify_differentiability(typed_function(text), a)
-
-
-def _value(f: Function, x: float) -> float | None:
-    """f(x) as a finite float, or None where f is undefined."""
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)
 
 
 def slope_words(value: float) -> str:

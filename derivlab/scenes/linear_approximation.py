@@ -24,6 +24,7 @@ from derivlab.expr import classify_differentiability
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
 from .secant import line_through
@@ -277,6 +278,3 @@ def _derivative(f: Function, a: float) -> float | None:
     return None
 
 
-def _value(f: Function, x: float) -> float | None:
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)

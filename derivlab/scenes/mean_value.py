@@ -22,12 +22,12 @@ import numpy as np
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 
 if TYPE_CHECKING:
     from derivlab.compute.backend import Backend
-    from derivlab.expr import Function
 
 #: grid intervals over [α, β] searched for sign changes of f′ − m
 GRID = 20000
@@ -247,6 +247,3 @@ def _subscript(n: int) -> str:
     return str(n).translate(_SUBSCRIPT)
 
 
-def _value(f: Function, x: float) -> float | None:
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)

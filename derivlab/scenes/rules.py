@@ -17,7 +17,6 @@ value and check the rule against the exact derivative.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ import numpy as np
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
 
@@ -312,6 +312,3 @@ def _check(exact: float | None, rule_value: float | None) -> Readout:
                    "the derivative of the combination minus the rule's value: 0 up to rounding")
 
 
-def _value(f: Function, x: float) -> float | None:
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)

@@ -15,6 +15,7 @@ import numpy as np
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 
@@ -170,7 +171,3 @@ def difference_quotient_table(f, a: float, h: float) -> Table:
     return Table("Difference quotients as h → 0", ("h", "f(a+h)", "Δf", "Δf/h"), tuple(rows))
 
 
-def _value(f, x: float) -> float | None:
-    """f(x) as a finite float, or None where f is undefined."""
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)

@@ -30,6 +30,7 @@ from derivlab.expr.symbolic import derivative
 from derivlab.model import Parameter, View
 
 from .base import Scene, formula_text, typed_function
+from .base import finite_value as _value
 from .drawables import Curve, Fill, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 
@@ -229,6 +230,3 @@ class TaylorScene(Scene):
         return {"n = 0 → 10": {"parameter": "n", "start": 0, "end": MAX_TAYLOR_ORDER, "easing": "linear", "duration": 8.0}}
 
 
-def _value(f, x: float) -> float | None:
-    v = f.value(x)
-    return None if v is None or not math.isfinite(v) else float(v)
