@@ -21,6 +21,7 @@ from derivlab.model import View
 from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
 
 from .heatmap import new_heatmap_visual, show_heatmap
+from .surface3d import SurfaceArea
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
 
@@ -166,6 +167,8 @@ class PlotArea:
         self.x_name = "x"
         self.y_name = "y"
         self.title = ""
+        #: False while the frame leaves this plane out of the canvas (``SceneFrame.main_size`` 0)
+        self.shown = True
         z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
         self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
         self._minor_grid.order = z_grid
@@ -181,6 +184,17 @@ class PlotArea:
         self._title = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
             label.order = z_axes + 1
+        # On a heat map, text sits on boxes of the background colour, or dark text vanishes
+        # on the dark end of the colour map (and light text on the light end).
+        self._on_map = False
+        self._tick_boxes: list[tuple[float, float, float, float]] = []
+        self._label_boxes: list[tuple[float, float, float, float]] = []
+        self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
+        self._backing.order = z_axes + 0.5
+        self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
+        for backing in (self._backing, self._label_backing):
+            backing.visible = False
+            _flat(backing)
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
                        self._x_name, self._y_name, self._title):
             _flat(visual)
@@ -314,12 +328,47 @@ class PlotArea:
         self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
         set_props(self._x_name, color=_rgba(th.foreground))
         set_props(self._y_name, color=_rgba(th.foreground))
+        if self._on_map:
+            tick_h = o.px(15) * th.text_scale + o.px(4)
+            name_h = o.px(18) * th.text_scale + o.px(4)
+            width = lambda text, size: (0.6 * len(text) * o.px(size) * th.text_scale + o.px(6))  # noqa: E731
+            boxes = []
+            for x, text in zip(xs, label_x_fn(xs, step_x), strict=True):
+                half = 0.5 * width(text, 15) * dx
+                boxes.append((x - half, label_y - tick_h * dy, x + half, label_y + o.px(2) * dy))
+            for y, text in zip(ys, y_texts, strict=True):
+                w_text = width(text, 15) * dx
+                x0 = label_x - w_text if anchor == "right" else label_x
+                boxes.append((x0 - o.px(2) * dx, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
+            x_name_w = width(self.x_name, 18) * dx
+            x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
+            boxes.append((x_name_at[0] - x_name_w, x_name_at[1], x_name_at[0] + o.px(2) * dx, x_name_at[1] + name_h * dy))
+            y_name_x = (label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx
+            y_name_y = view.y_max - o.px(30) * dy
+            boxes.append((y_name_x - o.px(3) * dx, y_name_y - name_h * dy, y_name_x + width(self.y_name, 18) * dx,
+                          y_name_y + o.px(3) * dy))
+            self._tick_boxes = boxes
+        else:
+            self._tick_boxes = []
+        self._show_backing()
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
             set_props(self._title, color=_rgba(th.foreground))
             self._title.visible = True
         else:
             self._title.visible = False
+
+    def _show_backing(self) -> None:
+        """Boxes of the background colour (82 % opaque) under tick labels, axis names and labels on a heat map."""
+        for backing, boxes in ((self._backing, self._tick_boxes), (self._label_backing, self._label_boxes)):
+            backing.visible = bool(boxes)
+            if not boxes:
+                continue
+            b = np.array(boxes, dtype=np.float64) - np.tile(self.origin, 2)
+            x0, y0, x1, y1 = b.T
+            corners = np.stack([np.column_stack(p) for p in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1)
+            triangles = corners[:, [0, 1, 2, 0, 2, 3], :].reshape(-1, 3, 2).astype(np.float32)
+            backing.set_data(vertices=triangles, color=_rgba(self.owner.theme.background, 0.82))
 
     def _set_labels(self, visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
         if not texts:
@@ -337,6 +386,12 @@ class PlotArea:
         seen = set()
         view = self.current_view() or View()
         w_px, h_px = self.pixel_size()
+        on_map = any(isinstance(d, Heatmap) for d in drawables)
+        label_boxes = []
+        first_label = None
+        if on_map != self._on_map:
+            self._on_map = on_map
+            self.update_grid()
         for order, drawable in enumerate(drawables):
             seen.add(drawable.key)
             visual = self._visual_for(drawable)
@@ -389,6 +444,16 @@ class PlotArea:
                     visual.visible = False
                     continue
                 lx, ly = self.local(drawable.x, drawable.y)
+                tx = drawable.x + drawable.offset[0] * dx * o.pixel_scale
+                ty = drawable.y - drawable.offset[1] * dy * o.pixel_scale
+                if on_map:
+                    tw = (0.6 * len(drawable.text) * o.px(drawable.size) * th.text_scale + o.px(6)) * dx
+                    th_ = (o.px(drawable.size) * th.text_scale + o.px(4)) * dy
+                    x0 = {"left": tx - o.px(3) * dx, "right": tx - tw, "center": tx - tw / 2}[drawable.anchor[0]]
+                    y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,
+                          "baseline": ty - 0.25 * th_}[drawable.anchor[1]]
+                    label_boxes.append((x0, y0, x0 + tw, y0 + th_))
+                    first_label = order if first_label is None else first_label
                 set_props(
                     visual,
                     text=drawable.text,
@@ -401,6 +466,10 @@ class PlotArea:
         for key, visual in self.visuals.items():
             if key not in seen:
                 visual.visible = False
+        self._label_boxes = label_boxes
+        if first_label is not None:
+            self._label_backing.order = first_label - 0.5  # under the labels, over what comes before them
+        self._show_backing()
 
     def relayout(self, event=None) -> None:
         """Grid, labels and pixel offsets again for this plane's new size (a panel has no presenter to ask)."""
@@ -437,7 +506,7 @@ class PlotArea:
         o = self.owner
         th = o.theme
         entries = [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
-        if not (o.show_legend and entries):
+        if not (o.show_legend and entries and self.shown):
             self._legend_box.visible = self._legend_lines.visible = self._legend_text.visible = False
             self._legend_fill.visible = False
             return
@@ -542,7 +611,7 @@ class PlotCanvas:
         self.main = PlotArea(self, interactive=True)
         self.grid.add_widget(self.main.view, row=0, col=0)
         self.view = self.main.view
-        self.panels: dict[str, PlotArea] = {}
+        self.panels: dict[str, PlotArea | SurfaceArea] = {}
         self._panel_layout: tuple = ()
         self._frame: SceneFrame | None = None
         self._drag_parameter: str | None = None
@@ -640,7 +709,9 @@ class PlotCanvas:
 
     # -- panels ----------------------------------------------------------------
     def _arrange_panels(self, frame: SceneFrame) -> None:
-        layout = (frame.layout, tuple((p.key, p.size) for p in frame.panels), frame.main_size)
+        """Lay the planes out: panels ``below`` or ``right`` of the main plane in a line, or in a
+        ``right column`` beside it; ``main_size`` 0 leaves the main plane out."""
+        layout = (frame.layout, tuple((p.key, p.size, p.kind) for p in frame.panels), frame.main_size)
         if layout == self._panel_layout:
             return
         self._panel_layout = layout
@@ -650,19 +721,33 @@ class PlotCanvas:
         self.panels = {}
         self.grid.remove_widget(self.main.view)
         below = frame.layout == "below"
-        self.grid.add_widget(self.main.view, row=0, col=0)
-        self.main.view.stretch = (1.0, frame.main_size) if below else (frame.main_size, 1.0)
-        for i, panel in enumerate(frame.panels, start=1):
-            area = PlotArea(self, interactive=False)
-            self.grid.add_widget(area.view, row=i if below else 0, col=0 if below else i)
-            area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
+        column = frame.layout == "right column" and frame.main_size > 0
+        self.main.shown = frame.main_size > 0 or not frame.panels
+        if self.main.shown:
+            span = len(frame.panels) if column and frame.panels else 1
+            self.grid.add_widget(self.main.view, row=0, col=0, row_span=span)
+            self.main.view.stretch = (1.0, frame.main_size) if below else (frame.main_size or 1.0, 1.0)
+        else:
+            self.main.view.parent = None  # out of the grid, so not drawn; its camera keeps the view
+        first = 1 if self.main.shown else 0
+        for i, panel in enumerate(frame.panels, start=first):
+            area = SurfaceArea(self) if panel.kind == "3d" else PlotArea(self, interactive=False)
+            if column:
+                self.grid.add_widget(area.view, row=i - 1, col=1)
+                area.view.stretch = (1.0, panel.size)
+            else:
+                self.grid.add_widget(area.view, row=i if below else 0, col=0 if below else i)
+                area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
             area.view.events.resize.connect(area.relayout)
             self.panels[panel.key] = area
         # VisPy caches the order it draws nodes in and does not notice planes taken out of a
         # grid, which it would go on drawing detached (and fail on: they have no canvas).
         self.canvas._draw_order.clear()
 
-    def _show_panel(self, area: PlotArea, panel: Panel) -> None:
+    def _show_panel(self, area: PlotArea | SurfaceArea, panel: Panel) -> None:
+        if isinstance(area, SurfaceArea):
+            area.show_panel(panel)
+            return
         area.x_log, area.y_log = panel.x_log, panel.y_log
         area.x_name, area.y_name, area.title = panel.x_name, panel.y_name, panel.title
         current = area.current_view()
@@ -690,7 +775,8 @@ class PlotCanvas:
     # -- overlays --------------------------------------------------------------
     def _layout_overlays(self) -> None:
         frame = self._frame
-        left0, top0, w, h = self.main.canvas_rect()
+        first = self.main if self.main.shown or not self.panels else next(iter(self.panels.values()))
+        left0, top0, w, h = first.canvas_rect()
         th = self.theme
         box_color = _rgba(th.background, 0.88)
         border = _rgba(th.foreground, 0.35)
@@ -806,7 +892,7 @@ class PlotCanvas:
         self.canvas.update()
 
     def _on_mouse_press(self, event) -> None:
-        if self._frame is None or event.button != 1:
+        if self._frame is None or event.button != 1 or not self._on_main(event.pos):
             return
         if "Shift" in [getattr(m, "name", str(m)) for m in (event.modifiers or ())]:
             self._zoom_start = tuple(event.pos[:2])
@@ -821,6 +907,13 @@ class PlotCanvas:
                     self.view.camera.interactive = False
                     event.handled = True
                     return
+
+    def _on_main(self, pos) -> bool:
+        """Whether the canvas pixel ``pos`` lies on the main plane (panels have their own cameras)."""
+        if not self.main.shown:
+            return False
+        left, top, w, h = self.main.canvas_rect()
+        return left <= pos[0] <= left + w and top <= pos[1] <= top + h
 
     def _on_mouse_move(self, event) -> None:
         if self._zoom_start is not None:

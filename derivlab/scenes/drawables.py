@@ -119,7 +119,75 @@ class Heatmap:
         return low + (high - low) * np.arange(1, self.contours + 1) / (self.contours + 1)
 
 
+@dataclass(frozen=True)
+class Surface:
+    """Heights z over a grid of cells covering [x_range] × [y_range], drawn as a shaded 3D surface.
+
+    The cell convention is :class:`Heatmap`'s: ``z[r, c]`` is the height at
+    x = x₀ + (c + ½)(x₁ − x₀)/columns, y = y₀ + (r + ½)(y₁ − y₀)/rows (row 0 at the front,
+    smallest y). The colour of a point is ``colormap`` at s = (z − low)/(high − low) with
+    (low, high) = ``clim`` or the finite extremes, the same map as a heat map of the same
+    values. ``contours`` lines run along the surface at the heat map's levels
+    low + k(high − low)/(contours + 1). NaN heights leave a hole.
+    """
+
+    key: str
+    z: np.ndarray
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    colormap: str = "viridis"
+    contours: int = 10
+    clim: tuple[float, float] | None = None
+
+    def limits(self) -> tuple[float, float]:
+        """(low, high) of the colour scale and of the height axis (never equal)."""
+        return Heatmap(self.key, self.z, self.x_range, self.y_range, clim=self.clim).limits()
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """(x, y) of the cell centres: x has ``columns`` entries, y has ``rows``."""
+        rows, cols = np.shape(self.z)
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        return x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols, y0 + (np.arange(rows) + 0.5) * (y1 - y0) / rows
+
+    def contour_levels(self) -> np.ndarray:
+        """The heights the contour lines are drawn at."""
+        low, high = self.limits()
+        return low + (high - low) * np.arange(1, self.contours + 1) / (self.contours + 1)
+
+
+@dataclass(frozen=True)
+class Curve3D:
+    """A polyline through (x[i], y[i], z[i]) in a 3D panel; NaN in any array breaks the line.
+
+    A curve on a :class:`Surface` is drawn a little above it so the surface does not hide it,
+    and faintly where a hill stands between it and the eye.
+    """
+
+    key: str
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    role: str = "curve"
+    width: float = 3.0
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Markers3D:
+    """Round points at (x[i], y[i], z[i]) in a 3D panel, drawn over the surface; ``label``
+    is written beside the first point."""
+
+    key: str
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    role: str = "point"
+    size: float = 14.0
+    label: str = ""
+
+
 Drawable = Curve | Fill | Markers | Label | Heatmap
+Drawable3D = Surface | Curve3D | Markers3D
 
 
 @dataclass(frozen=True)
@@ -129,10 +197,19 @@ class Panel:
     ``x_log``/``y_log`` mean the drawables' coordinates are log₁₀ of the quantity,
     and the ticks read as powers of ten. ``size`` is the panel's share of the
     canvas relative to the main plane's ``SceneFrame.main_size``.
+
+    ``kind="3d"`` makes it a 3D box instead of a plane: its drawables are
+    :class:`Surface`, :class:`Curve3D` and :class:`Markers3D`; ``view`` is the x-y
+    extent of the box's floor and ``z_range`` its height (default: the surface's
+    limits); ``x_name``, ``y_name`` and ``z_name`` name its edges. A turntable camera
+    looks at the box's centre from ``azimuth`` degrees around the vertical axis
+    (0: looking along +y, 90: looking along −x) and ``elevation`` degrees above the
+    floor (90: from straight above). The mouse can turn it; that turn is kept until
+    the frame asks for another azimuth or elevation.
     """
 
     key: str
-    drawables: tuple[Drawable, ...]
+    drawables: tuple[Drawable, ...] | tuple[Drawable3D, ...]
     view: View
     title: str = ""
     x_name: str = "x"
@@ -140,8 +217,17 @@ class Panel:
     x_log: bool = False
     y_log: bool = False
     size: float = 1.0
+    kind: str = "2d"
+    z_name: str = "z"
+    z_range: tuple[float, float] | None = None
+    azimuth: float = 30.0
+    elevation: float = 30.0
 
-    def drawable(self, key: str) -> Drawable:
+    def __post_init__(self) -> None:
+        if self.kind not in ("2d", "3d"):
+            raise ValueError(f"a panel is '2d' or '3d', not {self.kind!r}")
+
+    def drawable(self, key: str) -> Drawable | Drawable3D:
         return _find(self.drawables, key)
 
 
@@ -159,7 +245,9 @@ class SceneFrame:
     """Everything one evaluation of a scene produces.
 
     ``drawables`` go on the main plane (which pans and zooms); ``panels`` are
-    further planes laid out ``"below"`` or ``"right"`` of it.
+    further planes laid out ``"below"`` or ``"right"`` of it, or stacked in one
+    column right of it (``"right column"``). ``main_size`` 0 leaves the main plane
+    out: the panels fill the canvas.
     """
 
     drawables: tuple[Drawable, ...]

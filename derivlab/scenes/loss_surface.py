@@ -42,12 +42,26 @@ from derivlab.compute.network import (
 from derivlab.model import Parameter, View
 
 from .base import Scene
-from .drawables import Curve, Heatmap, Label, Markers, Panel, Readout, SceneFrame, format_number
+from .drawables import (
+    Curve,
+    Curve3D,
+    Heatmap,
+    Label,
+    Markers,
+    Markers3D,
+    Panel,
+    Readout,
+    SceneFrame,
+    Surface,
+    format_number,
+)
 
 if TYPE_CHECKING:
     from derivlab.compute.backend import Backend
 
 PLANES = ("two parameters", "random directions")
+#: what the canvas shows: the heat map, the heat map beside a 3D surface, or the 3D surface alone
+VIEWS = ("heat map", "heat map + 3D", "3D surface")
 OPTIMIZER_CHOICES = ("all three", "gradient descent", "momentum", "adam")
 PATH_ROLES = {"gradient descent": "tangent", "momentum": "secant", "adam": "second"}
 PATH_LABELS = {"gradient descent": "gradient descent", "momentum": "momentum", "adam": "Adam"}
@@ -232,6 +246,12 @@ class LossSurfaceScene(Scene):
                   help="Start of the optimisers along x; drag the start point."),
         Parameter("v0", -1.2, symbol="v₀", label="Start v₀", minimum=-1e3, maximum=1e3,
                   help="Start of the optimisers along y; drag the start point."),
+        Parameter("view", "heat map + 3D", kind="choice", label="View", choices=VIEWS,
+                  help="The heat map, the heat map beside log₁₀ L as a 3D surface, or the surface alone."),
+        Parameter("azimuth", -30.0, symbol="φ", label="Azimuth φ", minimum=-360.0, maximum=360.0, unit="°",
+                  help="Turn of the 3D view about the vertical axis (0°: looking along +y). Dragging turns it too."),
+        Parameter("elevation", 35.0, symbol="ϑ", label="Elevation ϑ", minimum=0.0, maximum=90.0, unit="°",
+                  help="Height of the eye above the floor of the 3D view (90°: from straight above)."),
     )
     default_view = View(-2.0, 2.0, -2.0, 2.0)
 
@@ -321,6 +341,16 @@ class LossSurfaceScene(Scene):
         loss_hat = float(loss_and_gradient(net, theta, data)[0])
         lowest = min([loss_hat] + ([minimum[2]] if minimum else []) + [float(np.nanmin(p[1])) for p in paths.values() if np.isfinite(p[1]).any()])
         panel = self._loss_panel(paths, int(values["steps"]), lowest)
+        shown = str(values["view"])
+        panels: tuple[Panel, ...] = (panel,)
+        layout, main_size = "right", 1.4
+        if shown != "heat map":
+            surface_panel = self._surface_panel(drawables[0], paths, minimum, loss_hat, view, x_name, y_name,
+                                                float(values["azimuth"]), float(values["elevation"]))
+            if shown == "3D surface":
+                panels, main_size = (surface_panel, panel), 0.0
+            else:
+                panels, layout, main_size = (surface_panel, panel), "right column", 1.2
         readouts = [
             Readout("L(θ*)", loss_hat, format_number(loss_hat, 5), "loss at the trained weights (the centre)"),
         ]
@@ -346,9 +376,9 @@ class LossSurfaceScene(Scene):
             tuple(readouts),
             caption=caption,
             message=message,
-            panels=(panel,),
-            layout="right",
-            main_size=1.4,
+            panels=panels,
+            layout=layout,
+            main_size=main_size,
             x_name=x_name,
             y_name=y_name,
             extra={
@@ -357,6 +387,52 @@ class LossSurfaceScene(Scene):
                 "parameter_names": net.parameter_names(),
             },
         )
+
+    @staticmethod
+    def _surface_panel(
+        heat: Heatmap,
+        paths: dict[str, tuple[np.ndarray, np.ndarray]],
+        minimum: tuple[float, float, float] | None,
+        loss_hat: float,
+        view: View,
+        x_name: str,
+        y_name: str,
+        azimuth: float,
+        elevation: float,
+    ) -> Panel:
+        """log₁₀ L over the window as a 3D surface: the heat map's own values as heights, the
+        optimisers' paths at height log₁₀ L(θₜ), and θ*, the grid minimum and the start.
+
+        Path points outside the window are left out (the box is the window)."""
+        drawables: list = [Surface("surface3d", heat.values, heat.x_range, heat.y_range, colormap=heat.colormap,
+                                   contours=heat.contours, clim=heat.clim)]
+
+        def height(loss_value):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.log10(np.maximum(np.asarray(loss_value, dtype=np.float64), LOSS_FLOOR))
+
+        def inside(u, v):
+            return (u >= view.x_min) & (u <= view.x_max) & (v >= view.y_min) & (v <= view.y_max)
+
+        for method, (points, losses) in paths.items():
+            u, v = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+            z = height(losses)
+            z[~(np.isfinite(losses) & inside(u, v))] = np.nan
+            drawables.append(Curve3D(f"path3d_{method}", u, v, z, role=PATH_ROLES[method], width=3.0,
+                                     label=PATH_LABELS[method]))
+        if inside(0.0, 0.0):
+            drawables.append(Markers3D("theta_hat3d", np.array([0.0]), np.array([0.0]), height([loss_hat]),
+                                       role="guide", size=10.0))
+        if minimum is not None:
+            drawables.append(Markers3D("minimum3d", np.array([minimum[0]]), np.array([minimum[1]]),
+                                       height([minimum[2]]), role="derivative", size=16.0, label="grid min"))
+        first = next(iter(paths.values()), None)
+        if first is not None and np.isfinite(first[1][0]) and inside(first[0][0, 0], first[0][0, 1]):
+            drawables.append(Markers3D("start3d", first[0][:1, 0], first[0][:1, 1], height(first[1][:1]),
+                                       role="point", size=16.0, label="start"))
+        return Panel("surface3d", tuple(drawables), view, title="log₁₀ L as a surface (drag to turn)",
+                     x_name=x_name, y_name=y_name, kind="3d", z_name="log₁₀ L", azimuth=azimuth,
+                     elevation=elevation, size=1.5)
 
     @staticmethod
     def _loss_panel(paths: dict[str, tuple[np.ndarray, np.ndarray]], steps: int, lowest: float) -> Panel:
@@ -380,5 +456,5 @@ class LossSurfaceScene(Scene):
             lo, hi = middle - 0.5, middle + 0.5
         pad = 0.08 * (hi - lo)
         view = View(-0.5, steps + 0.5, lo - pad, hi + 3 * pad)
-        return Panel("loss", tuple(drawables), view, title="L(θₜ) − L_min (log scale)",
+        return Panel("loss", tuple(drawables), view, title="Loss above the lowest seen, per step",
                      x_name="t", y_name="L(θₜ) − L_min", y_log=True, size=1.0)
