@@ -70,6 +70,24 @@ class Scene(ABC):
         """
         return {}
 
+    def slow_work(self, values: Mapping[str, Any]) -> str:
+        """What even a coarse picture for ``values`` must first wait for, as a sentence
+        ("Training the network …"); "" when the coarse picture is quick (the default).
+
+        The window then keeps the last picture up with this sentence on it and computes
+        the frame in the background (:meth:`prepare`, then ``compute``); exports call
+        ``compute`` directly and simply wait.
+        """
+        return ""
+
+    def prepare(self, values: Mapping[str, Any]) -> None:
+        """Do the slow work :meth:`slow_work` names, so that ``compute`` finds it cached.
+
+        Runs on a background thread, one scene at a time: it may only fill caches that
+        ``compute`` reads. Nothing by default.
+        """
+        return None
+
     def animations(self) -> dict[str, dict[str, Any]]:
         """Named animations the window offers as play buttons: parameter, start, end, easing, duration.
 
