@@ -261,6 +261,44 @@ class LossSurfaceScene(Scene):
         """A 32² grid first, then the chosen resolution."""
         return {"resolution": self.COARSE_RESOLUTION} if int(values["resolution"]) > self.COARSE_RESOLUTION else {}
 
+    #: trainings and optimiser runs :meth:`prepare` has cached, newest last; fewer than
+    #: training_path (8) and optimizer_paths (32) keep, so each one listed is still cached
+    _prepared_trainings: list = []
+    _prepared_paths: list = []
+    #: optimiser work (samples × multiply-adds × steps × optimisers) above which the paths
+    #: take more than about a tenth of a second in numpy
+    SLOW_PATHS_WORK = 2e7
+
+    def slow_work(self, values: Mapping[str, Any]) -> str:
+        """Training θ* when it is not cached yet, or optimiser paths too long to run in a frame
+        (samples × multiply-adds × steps × optimisers > SLOW_PATHS_WORK) and not cached yet."""
+        net, data, _ = network_for(values)
+        steps = min(int(values["train_steps"]), TRAIN_MAX)
+        length = min(TRAIN_MAX, -(-max(steps, 1) // TRAIN_CHUNK) * TRAIN_CHUNK)  # as trained_weights does
+        sizes = "-".join(str(s) for s in net.sizes)
+        if (net, data, int(values["seed"]), length) not in self._prepared_trainings:
+            return f"Training the {sizes} network ({length} Adam steps on {data.samples} samples) …"
+        methods = 3 if str(values["optimizer"]) == "all three" else 1
+        macs = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
+        paths_key = tuple(sorted((k, values[k]) for k in _PATH_KEYS))
+        if data.samples * macs * int(values["steps"]) * methods > self.SLOW_PATHS_WORK and paths_key not in self._prepared_paths:
+            return f"Running the optimisers ({int(values['steps'])} steps on {data.samples} samples) …"
+        return ""
+
+    def prepare(self, values: Mapping[str, Any]) -> None:
+        """Train θ* and run the optimisers for these values (both cached for compute)."""
+        net, data, _ = network_for(values)
+        steps = min(int(values["train_steps"]), TRAIN_MAX)
+        length = min(TRAIN_MAX, -(-max(steps, 1) // TRAIN_CHUNK) * TRAIN_CHUNK)
+        training_key = (net, data, int(values["seed"]), length)
+        trained_weights(net, data, int(values["seed"]), steps)
+        if training_key not in self._prepared_trainings:
+            self._prepared_trainings[:] = [*self._prepared_trainings[-3:], training_key]
+        paths_key = tuple(sorted((k, values[k]) for k in _PATH_KEYS))
+        optimizer_paths(paths_key)
+        if paths_key not in self._prepared_paths:
+            self._prepared_paths[:] = [*self._prepared_paths[-15:], paths_key]
+
     def animations(self) -> dict[str, dict[str, Any]]:
         return {"train": {"parameter": "train_steps", "start": 0, "end": TRAIN_MAX, "easing": "linear", "duration": 8.0}}
 
