@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         self.backend_label.setObjectName("backend_label")
         self.gl_label = QLabel("OpenGL: …")
         self.gl_label.setObjectName("gl_label")
+        self.busy_label = QLabel()  # what the background is computing, while it does
+        self.busy_label.setObjectName("busy_label")
+        self.busy_label.hide()
+        self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.backend_label)
         self.statusBar().addPermanentWidget(self.gl_label)
 
@@ -208,6 +212,8 @@ class MainWindow(QMainWindow):
         self.presenter.on_frame(self._on_frame)
         self.presenter.on_error(self.show_error)
         self.presenter.on_backend_changed(self._on_backend_ready)
+        self.presenter.on_busy(self._on_busy)
+        self._on_busy(self.presenter.busy)
         state.connect(self._on_state_changed)
         self._connected_state = state
         self._dirty = True
@@ -308,6 +314,15 @@ class MainWindow(QMainWindow):
         self.tables.show_tables(frame.tables)
         if frame.message:
             self.statusBar().showMessage(frame.message, 5000)
+
+    def _on_busy(self, sentence: str) -> None:
+        """Background work for the values now set: said in the status bar (and beside the canvas
+        while the scene has no picture of its own yet); the frame follows through ``_on_frame``."""
+        self.busy_label.setText(sentence)
+        self.busy_label.setVisible(bool(sentence))
+        if sentence and self.presenter is not None and self.presenter.frame is None:
+            self.readouts.show_readouts((), {}, sentence)
+            self.tables.show_tables(())
 
     def _sync_slider_ranges(self) -> None:
         if self.parameter_panel is None:

@@ -25,6 +25,7 @@ def present_screenshot(lesson: str, screenshot: str, step: int = 1, theme: str =
     while time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
+    window.presenter.wait_until_idle(timeout=120.0, step=app.processEvents)  # e.g. a network still training
     ok = window.grab().save(screenshot, "PNG")
     size = window.size()
     window.presentation.leave()
