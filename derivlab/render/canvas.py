@@ -324,8 +324,10 @@ class PlotArea:
         set_props(self._x_labels, color=_rgba(th.foreground, 0.9))
         set_props(self._y_labels, color=_rgba(th.foreground, 0.9))
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
-        # The axis name goes right of the axis, and right of the tick labels when they sit inside the plane.
-        self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - o.px(30) * dy]]), o.font(18))
+        # The axis name goes right of the axis, and right of the tick labels when they sit inside the
+        # plane; under the title when there is one.
+        y_name_drop = o.px(30) + (o.px(26) * th.text_scale if self.title else 0.0)
+        self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - y_name_drop * dy]]), o.font(18))
         set_props(self._x_name, color=_rgba(th.foreground))
         set_props(self._y_name, color=_rgba(th.foreground))
         if self._on_map:
@@ -344,7 +346,7 @@ class PlotArea:
             x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
             boxes.append((x_name_at[0] - x_name_w, x_name_at[1], x_name_at[0] + o.px(2) * dx, x_name_at[1] + name_h * dy))
             y_name_x = (label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx
-            y_name_y = view.y_max - o.px(30) * dy
+            y_name_y = view.y_max - y_name_drop * dy
             boxes.append((y_name_x - o.px(3) * dx, y_name_y - name_h * dy, y_name_x + width(self.y_name, 18) * dx,
                           y_name_y + o.px(3) * dy))
             self._tick_boxes = boxes
@@ -501,8 +503,13 @@ class PlotArea:
         return visual
 
     # -- legend ------------------------------------------------------------------
-    def layout_legend(self) -> None:
-        """A box in this plane's top right corner naming the colours of its labelled curves and regions."""
+    def layout_legend(self, avoid: tuple[float, float] | None = None) -> None:
+        """A box in this plane's top right corner naming the colours of its labelled curves and regions.
+
+        ``avoid`` = (right, bottom) in canvas pixels of a box in the top left corner (the
+        readouts): a legend that would overlap it goes to the bottom right corner instead,
+        a line of text above the bottom edge (where a message is written).
+        """
         o = self.owner
         th = o.theme
         entries = [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
@@ -519,6 +526,8 @@ class PlotArea:
         box_h = row * len(entries) + o.px(12)
         left = left0 + w - margin - box_w
         top = top0 + margin + (o.px(26) * th.text_scale if self.title else 0.0)  # under the title
+        if avoid is not None and left < avoid[0] + margin and top < avoid[1] + margin:
+            top = top0 + _h - margin - box_h - o.px(34) * th.text_scale
         self._legend_box.visible = True
         set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
                   color=_rgba(th.background, 0.88), border_color=_rgba(th.foreground, 0.35))
@@ -782,9 +791,9 @@ class PlotCanvas:
         border = _rgba(th.foreground, 0.35)
         margin = self.px(14)
         row = self.px(30) * th.text_scale
-        self.main.layout_legend()
         for area in self.panels.values():
             area.layout_legend()
+        readout_corner = None  # (right, bottom) of the readouts, which the main plane's legend avoids
 
         readouts = frame.readouts if frame else ()
         if self.show_readouts and readouts:
@@ -793,6 +802,7 @@ class PlotCanvas:
             box_w = self.px(20) + longest * self.px(9.6) * th.text_scale
             box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
             box_h = row * len(lines) + self.px(12)
+            readout_corner = (left0 + margin + box_w, top0 + margin + box_h)
             self._readout_box.visible = True
             set_props(self._readout_box, center=(left0 + margin + box_w / 2, top0 + margin + box_h / 2),
                       width=box_w, height=box_h, color=box_color, border_color=border)
@@ -805,6 +815,8 @@ class PlotCanvas:
                      font_size=self.font(16))
         else:
             self._readout_box.visible = self._readout_text.visible = False
+
+        self.main.layout_legend(avoid=readout_corner)
 
         message = frame.message if frame else ""
         self._message_text.visible = bool(message)

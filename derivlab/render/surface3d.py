@@ -42,8 +42,8 @@ MESH_CELLS = 160
 LIFT = 0.015
 #: field of view of the camera in degrees (0 would be orthographic)
 FIELD_OF_VIEW = 30.0
-#: the camera's scale factor: the box's size that fits the panel's shorter side
-SCALE = 3.1
+#: what the camera fits in the panel, in box units: the box with its labels, across and up
+FIT_ACROSS, FIT_UP = 3.8, 3.1
 
 
 def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
@@ -106,7 +106,7 @@ class SurfaceArea:
         self.owner = owner
         self.view = scene.widgets.ViewBox()
         self.view.camera = scene.TurntableCamera(
-            fov=FIELD_OF_VIEW, azimuth=30.0, elevation=30.0, scale_factor=SCALE,
+            fov=FIELD_OF_VIEW, azimuth=30.0, elevation=30.0, scale_factor=FIT_UP,
             center=(0.0, 0.0, 0.42 * BOX_HEIGHT),
         )
         self.view.camera.interactive = True
@@ -119,15 +119,20 @@ class SurfaceArea:
         self.asked: tuple[float, float] | None = None
         self.title = ""
         self._quadrant: tuple[int, int] | None = None
+        #: the scale factor that fits the box in the panel's present shape (a wheel zoom multiplies it)
+        self._fit = FIT_UP
         self._from_above = False
         parent = self.view.scene
         self._frame = scene.visuals.Line(parent=parent, method="gl", connect="segments")
         self._ticks = scene.visuals.Line(parent=parent, method="gl", connect="segments")
         self._tick_text = scene.visuals.Text(parent=parent, face=_face(), anchor_x="center", anchor_y="center")
         self._names = scene.visuals.Text(parent=parent, face=_face(), anchor_x="center", anchor_y="center")
-        for order, visual in enumerate((self._frame, self._ticks, self._tick_text, self._names)):
-            visual.order = -50 + order
-            visual.set_gl_state("translucent", depth_test=order < 2)
+        # All depth-tested: what stands behind the surface is hidden by it. The text comes after
+        # the surface, whose pixels would otherwise fail the depth test against its glyph boxes.
+        for order, visual in zip((-50, -49, 50, 51), (self._frame, self._ticks, self._tick_text, self._names),
+                                 strict=True):
+            visual.order = order
+            visual.set_gl_state("translucent", depth_test=True)
         # Screen-space text on the canvas: the title, and the markers' labels on boxes of the
         # background colour (readable over any part of the surface), placed where the camera
         # projects their points.
@@ -405,8 +410,21 @@ class SurfaceArea:
                   color=_rgba(o.theme.foreground))
         self._title.visible = True
 
+    def fit_camera(self) -> None:
+        """Zoom so the box fits the panel's shape (FIT_ACROSS × FIT_UP box units), keeping a wheel zoom.
+
+        The camera's scale factor spans the panel's shorter side.
+        """
+        w, h = (max(2.0, float(s)) for s in self.view.size)
+        across, up = (w / h, 1.0) if w >= h else (1.0, h / w)
+        fit = max(FIT_ACROSS / across, FIT_UP / up)
+        camera = self.camera
+        camera.scale_factor = camera.scale_factor * fit / self._fit
+        self._fit = fit
+
     def relayout(self, event=None) -> None:
-        """Ticks (spaced for the new size), title, labels and drawables again after a resize."""
+        """Camera fit, ticks (spaced for the new size), title, labels and drawables again after a resize."""
+        self.fit_camera()
         self.update_grid()
         self.show(self._drawables)
 
