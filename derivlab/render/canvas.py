@@ -32,7 +32,9 @@ DragHandler = Callable[[dict[str, float]], None]
 _VISPY_ANCHOR_Y = {"top": "bottom", "bottom": "top", "center": "center", "baseline": "baseline"}
 
 
+@lru_cache(maxsize=512)
 def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """(r, g, b, alpha) of a colour name or hex string (parsed once: VisPy's parser is slow)."""
     r, g, b, _ = Color(color).rgba
     return (r, g, b, alpha)
 
@@ -83,6 +85,46 @@ def set_props(visual, **props) -> None:
 
 
 _MISSING = object()
+
+
+_DATA_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _data_key(value):
+    if isinstance(value, np.ndarray):
+        return (value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return tuple(_data_key(v) for v in value)
+    return value
+
+
+def set_data(visual, **data) -> None:
+    """``visual.set_data(**data)``, skipped when ``data`` equal the last call's.
+
+    VisPy uploads the data again and marks the visual changed on every call; a frame
+    of an animation leaves most visuals as they were, and an unchanged visual can be
+    kept in the picture of unchanged layers (:mod:`derivlab.render.layers`).
+    """
+    key = tuple((name, _data_key(value)) for name, value in sorted(data.items()))
+    if _DATA_STATE.get(visual) != key:
+        visual.set_data(**data)
+        _DATA_STATE[visual] = key
+
+
+def set_visible(visual, shown) -> None:
+    """Show or hide a visual, without marking it changed when it already is so."""
+    shown = bool(shown)
+    if visual.visible != shown:
+        visual.visible = shown
+
+
+def set_order(visual, order: float) -> None:
+    """Set a visual's drawing order (larger on top); the canvas sorts its nodes again when it changes."""
+    if visual.order != order:
+        visual.order = order
+        canvas = getattr(visual, "canvas", None)
+        if canvas is not None:
+            canvas._draw_order.clear()  # VisPy sorts children only when the scene graph changes
 
 
 def _flat(visual) -> None:
@@ -171,11 +213,11 @@ class PlotArea:
         self.shown = True
         z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
         self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._minor_grid.order = z_grid
+        set_order(self._minor_grid, z_grid)
         self._major_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._major_grid.order = z_grid + 1
+        set_order(self._major_grid, z_grid + 1)
         self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        self._axes.order = z_axes
+        set_order(self._axes, z_axes)
         # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
         self._x_labels = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         self._y_labels = _text(parent=self.view.scene, anchor_x="right", anchor_y="center")
@@ -183,17 +225,17 @@ class PlotArea:
         self._y_name = _text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
         self._title = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
-            label.order = z_axes + 1
+            set_order(label, z_axes + 1)
         # On a heat map, text sits on boxes of the background colour, or dark text vanishes
         # on the dark end of the colour map (and light text on the light end).
         self._on_map = False
         self._tick_boxes: list[tuple[float, float, float, float]] = []
         self._label_boxes: list[tuple[float, float, float, float]] = []
         self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
-        self._backing.order = z_axes + 0.5
+        set_order(self._backing, z_axes + 0.5)
         self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
         for backing in (self._backing, self._label_backing):
-            backing.visible = False
+            set_visible(backing, False)
             _flat(backing)
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
                        self._x_name, self._y_name, self._title):
@@ -205,8 +247,8 @@ class PlotArea:
         self._legend_lines = scene.visuals.Line(parent=canvas_scene, method="gl", connect="segments")
         self._legend_text = _text(parent=canvas_scene, anchor_x="left", anchor_y="center")
         for i, visual in enumerate((self._legend_box, self._legend_fill, self._legend_lines, self._legend_text)):
-            visual.order = 990 + i
-            visual.visible = False
+            set_order(visual, 990 + i)
+            set_visible(visual, False)
             _flat(visual)
 
     # -- view ----------------------------------------------------------------
@@ -289,15 +331,15 @@ class PlotArea:
             pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
             return pts - self.origin if len(pts) else np.zeros((2, 2))
 
-        self._minor_grid.set_data(pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
-        self._major_grid.set_data(pos=segments(major_x, major_y), color=_rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
+        set_data(self._minor_grid, pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
+        set_data(self._major_grid, pos=segments(major_x, major_y), color=_rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
 
         # Axes through the origin, or along the nearest edge when the origin is out of view.
         # Log axes have no origin: their axis lines sit on the lower and left edges.
         x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
         y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
         axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
-        self._axes.set_data(pos=axes - self.origin, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
+        set_data(self._axes, pos=axes - self.origin, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
 
         dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
         font = o.font(15)
@@ -356,21 +398,21 @@ class PlotArea:
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
             set_props(self._title, color=_rgba(th.foreground))
-            self._title.visible = True
+            set_visible(self._title, True)
         else:
-            self._title.visible = False
+            set_visible(self._title, False)
 
     def _show_backing(self) -> None:
         """Boxes of the background colour (82 % opaque) under tick labels, axis names and labels on a heat map."""
         for backing, boxes in ((self._backing, self._tick_boxes), (self._label_backing, self._label_boxes)):
-            backing.visible = bool(boxes)
+            set_visible(backing, bool(boxes))
             if not boxes:
                 continue
             b = np.array(boxes, dtype=np.float64) - np.tile(self.origin, 2)
             x0, y0, x1, y1 = b.T
             corners = np.stack([np.column_stack(p) for p in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1)
             triangles = corners[:, [0, 1, 2, 0, 2, 3], :].reshape(-1, 3, 2).astype(np.float32)
-            backing.set_data(vertices=triangles, color=_rgba(self.owner.theme.background, 0.82))
+            set_data(backing, vertices=triangles, color=_rgba(self.owner.theme.background, 0.82))
 
     def _set_labels(self, visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
         if not texts:
@@ -397,8 +439,8 @@ class PlotArea:
         for order, drawable in enumerate(drawables):
             seen.add(drawable.key)
             visual = self._visual_for(drawable)
-            visual.visible = True
-            visual.order = order  # later drawables on top
+            set_visible(visual, True)
+            set_order(visual, order)  # later drawables on top
             if isinstance(drawable, Curve):
                 color = _rgba(th.color(drawable.role))
                 width = o.line_width(drawable.width)
@@ -408,30 +450,31 @@ class PlotArea:
                         dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
                     )
                     if len(pos) == 0:
-                        visual.visible = False
+                        set_visible(visual, False)
                         continue
-                    visual.set_data(pos=pos, color=color, width=width, connect="segments")
+                    set_data(visual, pos=pos, color=color, width=width, connect="segments")
                 else:
                     pos, connect = polyline_connect(*self.local(drawable.x, drawable.y))
                     if not connect.any():
-                        visual.visible = False
+                        set_visible(visual, False)
                         continue
-                    visual.set_data(pos=pos, color=color, width=width, connect=connect)
+                    set_data(visual, pos=pos, color=color, width=width, connect=connect)
             elif isinstance(drawable, Fill):
                 x_local, lower = self.local(drawable.x, drawable.lower)
                 tris = fill_triangles(x_local, lower, self.local(drawable.x, drawable.upper)[1])
                 if len(tris) == 0:
-                    visual.visible = False
+                    set_visible(visual, False)
                     continue
-                visual.set_data(vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
-                visual.order = -80 + order / 1000  # regions lie over the grid and under every line
+                set_data(visual, vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
+                set_order(visual, -80 + order / 1000)  # regions lie over the grid and under every line
             elif isinstance(drawable, Markers):
                 pos = np.column_stack(self.local(drawable.x, drawable.y)).astype(np.float32)
                 pos = pos[np.isfinite(pos).all(axis=1)]
                 if len(pos) == 0:
-                    visual.visible = False
+                    set_visible(visual, False)
                     continue
-                visual.set_data(
+                set_data(
+                    visual,
                     pos=pos,
                     size=o.px(drawable.size) * th.line_scale,
                     face_color=_rgba(th.color(drawable.role)),
@@ -439,11 +482,11 @@ class PlotArea:
                     edge_width=o.px(2.0),
                 )
             elif isinstance(drawable, Heatmap):
-                visual.visible = show_heatmap(visual, drawable, self)  # under the lines, over the grid
+                set_visible(visual, show_heatmap(visual, drawable, self))  # under the lines, over the grid
             elif isinstance(drawable, Label):
                 dx, dy = view.width / w_px, view.height / h_px
                 if not (np.isfinite(drawable.x) and np.isfinite(drawable.y)):
-                    visual.visible = False
+                    set_visible(visual, False)
                     continue
                 lx, ly = self.local(drawable.x, drawable.y)
                 tx = drawable.x + drawable.offset[0] * dx * o.pixel_scale
@@ -467,10 +510,10 @@ class PlotArea:
                 )
         for key, visual in self.visuals.items():
             if key not in seen:
-                visual.visible = False
+                set_visible(visual, False)
         self._label_boxes = label_boxes
         if first_label is not None:
-            self._label_backing.order = first_label - 0.5  # under the labels, over what comes before them
+            set_order(self._label_backing, first_label - 0.5)  # under the labels, over what comes before them
         self._show_backing()
 
     def relayout(self, event=None) -> None:
@@ -514,8 +557,9 @@ class PlotArea:
         th = o.theme
         entries = [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
         if not (o.show_legend and entries and self.shown):
-            self._legend_box.visible = self._legend_lines.visible = self._legend_text.visible = False
-            self._legend_fill.visible = False
+            for hidden in (self._legend_box, self._legend_lines, self._legend_text):
+                set_visible(hidden, False)
+            set_visible(self._legend_fill, False)
             return
         left0, top0, w, _h = self.canvas_rect()
         margin = o.px(14)
@@ -528,7 +572,7 @@ class PlotArea:
         top = top0 + margin + (o.px(26) * th.text_scale if self.title else 0.0)  # under the title
         if avoid is not None and left < avoid[0] + margin and top < avoid[1] + margin:
             top = top0 + _h - margin - box_h - o.px(34) * th.text_scale
-        self._legend_box.visible = True
+        set_visible(self._legend_box, True)
         set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
                   color=_rgba(th.background, 0.88), border_color=_rgba(th.foreground, 0.35))
         seg, colors, texts, tpos, tris, tri_colors = [], [], [], [], [], []
@@ -549,16 +593,16 @@ class PlotArea:
                 colors += [color] * 2
             texts.append(d.label)
             tpos.append([x0 + swatch + o.px(10), yy])
-        self._legend_lines.visible = bool(seg)
+        set_visible(self._legend_lines, bool(seg))
         if seg:
-            self._legend_lines.set_data(pos=np.array(seg, np.float32), color=np.array(colors, np.float32),
+            set_data(self._legend_lines, pos=np.array(seg, np.float32), color=np.array(colors, np.float32),
                                         width=o.line_width(3.0), connect="segments")
-        self._legend_fill.visible = bool(tris)
+        set_visible(self._legend_fill, bool(tris))
         if tris:
             # Unindexed triangles: vertices (faces, 3, 2) and their colours (faces, 3, 4).
-            self._legend_fill.set_data(vertices=np.array(tris, np.float32).reshape(-1, 3, 2),
+            set_data(self._legend_fill, vertices=np.array(tris, np.float32).reshape(-1, 3, 2),
                                        vertex_colors=np.array(tri_colors, np.float32).reshape(-1, 3, 4))
-        self._legend_text.visible = True
+        set_visible(self._legend_text, True)
         set_props(self._legend_text, text=texts, pos=np.array(tpos, np.float32), font_size=o.font(15),
                  color=_rgba(th.foreground))
 
@@ -626,6 +670,8 @@ class PlotCanvas:
         self._drag_parameter: str | None = None
         self._fbo = None
         self._fbo_size: tuple[int, int] | None = None
+        self._yuv = None
+        self._layers = None
         self._zoom_start: tuple[float, float] | None = None
         self._zoom_box = None
         self._zoom_stack: list[View] = []
@@ -641,7 +687,7 @@ class PlotCanvas:
         self._message_text = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
         overlays = (self._readout_box, self._readout_text, self._message_text)
         for i, overlay in enumerate(overlays):
-            overlay.order = 1000 + i  # over the planes
+            set_order(overlay, 1000 + i)  # over the planes
             _flat(overlay)
 
         self.set_view(View())
@@ -803,10 +849,10 @@ class PlotCanvas:
             box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
             box_h = row * len(lines) + self.px(12)
             readout_corner = (left0 + margin + box_w, top0 + margin + box_h)
-            self._readout_box.visible = True
+            set_visible(self._readout_box, True)
             set_props(self._readout_box, center=(left0 + margin + box_w / 2, top0 + margin + box_h / 2),
                       width=box_w, height=box_h, color=box_color, border_color=border)
-            self._readout_text.visible = True
+            set_visible(self._readout_text, True)
             set_props(self._readout_text, text=lines, pos=np.array(
                 [[left0 + margin + self.px(10), top0 + margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
                 np.float32,
@@ -814,12 +860,13 @@ class PlotCanvas:
             set_props(self._readout_text, color=np.array([_rgba(th.color(r.role)) for r in readouts], np.float32),
                      font_size=self.font(16))
         else:
-            self._readout_box.visible = self._readout_text.visible = False
+            set_visible(self._readout_box, False)
+            set_visible(self._readout_text, False)
 
         self.main.layout_legend(avoid=readout_corner)
 
         message = frame.message if frame else ""
-        self._message_text.visible = bool(message)
+        set_visible(self._message_text, bool(message))
         if message:
             set_props(self._message_text, text=message, pos=(left0 + w / 2, top0 + h - margin),
                      font_size=self.font(17), color=_rgba(th.color("tangent")))
@@ -837,13 +884,14 @@ class PlotCanvas:
         visual = getattr(self, "_caption_text", None)
         if not text:
             if visual is not None:
-                visual.visible = False
-                self._caption_box.visible = False
+                set_visible(visual, False)
+                set_visible(self._caption_box, False)
             return
         if visual is None:
             self._caption_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
             self._caption_text = visual = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="center")
-            self._caption_box.order, visual.order = 1100, 1101
+            set_order(self._caption_box, 1100)
+            set_order(visual, 1101)
             _flat(self._caption_box)
             _flat(visual)
         th = self.theme
@@ -856,10 +904,10 @@ class PlotCanvas:
         center = (left + w / 2, top + h - self.px(24) - box_h / 2)
         set_props(self._caption_box, center=center, width=box_w, height=box_h,
                   color=_rgba(th.background, 0.9), border_color=_rgba(th.foreground, 0.5))
-        self._caption_box.visible = True
+        set_visible(self._caption_box, True)
         set_props(visual, text=text, pos=center, font_size=self.font(22) * size / (22 * th.text_scale * self.pixel_scale),
                   color=_rgba(th.foreground))
-        visual.visible = True
+        set_visible(visual, True)
 
     def set_pixel_scale(self, scale: float) -> None:
         """Scale lines and text (2.0 on a 4K screen, for a picture designed at 1080p)."""
@@ -895,12 +943,12 @@ class PlotCanvas:
         lo, hi = self._rectangle_corners(end)
         if self._zoom_box is None:
             self._zoom_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
-            self._zoom_box.order = 1200
+            set_order(self._zoom_box, 1200)
             _flat(self._zoom_box)
         size = np.maximum(hi - lo, 1.0)
         set_props(self._zoom_box, center=tuple((lo + hi) / 2), width=float(size[0]), height=float(size[1]),
                   color=_rgba(self.theme.color("secant"), 0.15), border_color=_rgba(self.theme.color("secant")))
-        self._zoom_box.visible = True
+        set_visible(self._zoom_box, True)
         self.canvas.update()
 
     def _on_mouse_press(self, event) -> None:
@@ -950,7 +998,7 @@ class PlotCanvas:
             self._zoom_start = None
             self.view.camera.interactive = True
             if self._zoom_box is not None:
-                self._zoom_box.visible = False
+                set_visible(self._zoom_box, False)
             if (hi - lo).min() >= 8:  # a click is not a rectangle
                 x0, y0 = self.main.canvas_to_data(lo)
                 x1, y1 = self.main.canvas_to_data(hi)
@@ -968,21 +1016,71 @@ class PlotCanvas:
 
         Draws into a framebuffer kept between calls (VisPy's own ``render`` makes and
         frees one per frame, which costs a frame of an animation several milliseconds).
+        The array is a view with rows reversed of what GL wrote, read with one copy;
+        ``np.ascontiguousarray`` gives a plain one where needed.
         """
+        from .readback import read_rgba_into
+
+        self._draw_offscreen(bgcolor)
+        width, height = self._fbo_size
+        image = np.empty((height, width, 4), np.uint8)
+        with self._fbo:
+            self.canvas.context.flush_commands()  # binds the framebuffer (and draws)
+            read_rgba_into(image, width, height)
+        return image[::-1]  # GL's rows run bottom-up
+
+    def render_yuv420(self) -> np.ndarray:
+        """The current picture as BT.709 limited-range YUV 4:2:0, shape (3H/2, W) uint8.
+
+        FFmpeg's ``yuv420p`` layout (Y plane, then Cb, then Cr, line size W), converted
+        on the graphics card (:mod:`derivlab.render.yuv`): a video export reads back
+        1.5 bytes a pixel instead of 4 and skips the CPU conversion. Needs a width
+        divisible by 8 and a height by 4 (:func:`~derivlab.render.yuv.gpu_yuv_supported`).
+        """
+        from .yuv import Yuv420Converter
+
+        self._draw_offscreen(None)
+        size = self._fbo_size
+        if self._yuv is None or self._yuv.size != size:
+            if self._yuv is not None:
+                self._yuv.delete()
+            self._yuv = Yuv420Converter(size)
+        return self._yuv.convert(self._fbo.color_buffer, self.canvas.context)
+
+    def _draw_offscreen(self, bgcolor=None) -> None:
+        """Draw the scene into the kept framebuffer (a texture, so a second pass can read it)."""
         # Lay the planes out first, so a panel added since the last draw is drawn at its size.
         self.grid._update_child_widget_dim()
         canvas = self.canvas
         canvas.set_current()
         size = tuple(int(x * canvas.pixel_scale) for x in canvas.size)
         if self._fbo is None or self._fbo_size != size:
-            self._fbo = gloo.FrameBuffer(color=gloo.RenderBuffer(size[::-1]), depth=gloo.RenderBuffer(size[::-1]))
+            # linear: the YUV pass averages 2x2 blocks in one fetch; drawing into it is unaffected
+            color = gloo.Texture2D(shape=(size[1], size[0], 4), format="rgba", interpolation="linear")
+            self._fbo = gloo.FrameBuffer(color=color, depth=gloo.RenderBuffer(size[::-1]))
             self._fbo_size = size
         canvas.push_fbo(self._fbo, (0, 0), canvas.size)
         try:
-            canvas._draw_scene(bgcolor=bgcolor)
-            return self._fbo.read()
+            if self._layers is not None:
+                self._layers.draw(self._fbo, bgcolor)
+            else:
+                canvas._draw_scene(bgcolor=bgcolor)
         finally:
             canvas.pop_fbo()
+
+    def keep_unchanged_layers(self, keep: bool = True) -> None:
+        """For animations: draw the unchanged bottom layers once and copy them each frame.
+
+        See :mod:`derivlab.render.layers`; the frames are the same, drawn faster when
+        only the top of the picture changes.
+        """
+        from .layers import LayerCache
+
+        if keep and self._layers is None:
+            self._layers = LayerCache(self.canvas)
+        elif not keep and self._layers is not None:
+            self._layers.close()
+            self._layers = None
 
     def gl_info(self) -> dict[str, str]:
         """Renderer, vendor and version of this canvas's OpenGL context."""

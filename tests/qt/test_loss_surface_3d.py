@@ -16,6 +16,8 @@ def window(qtbot):
     w.resize(1400, 900)
     w.show()
     qtbot.waitExposed(w)
+    # the first picture waits for θ* to be trained, in the background
+    qtbot.waitUntil(lambda: "surface3d" in w.plot.panels, timeout=60_000)
     qtbot.wait(50)
     yield w
     w.close()

@@ -1,0 +1,91 @@
+"""Frames drawn with the unchanged bottom layers kept as a picture equal frames drawn whole."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from derivlab.model import View
+from derivlab.render.offscreen import OffscreenRenderer
+from derivlab.scenes import get_scene
+
+SIZE = (640, 360)
+
+# (scene, values, view, changes frame by frame): each change is a dict of values or a View
+CASES = {
+    "secant h to 0": ("secant", {"f": "x^3 - 3x", "a": 1.3}, View(-2.5, 2.5, -4, 4),
+                      [{"h": 2.0 * 0.0005 ** (i / 11)} for i in range(12)]),
+    "secant, a pan in between": ("secant", {"f": "sin(x)", "a": 0.5}, View(-3, 3, -2, 2),
+                                 [{"h": 1.0}, {"h": 0.5}, View(-2, 4, -2, 2), {"h": 0.25}, {"h": 0.1}, {"a": 1.0},
+                                  {"h": 0.05}]),
+    "taylor order": ("taylor", {}, None, [{"order": n} for n in (1, 2, 3, 4, 5, 4)]),
+    "gradient descent steps": ("gradient-descent", {}, None, [{"steps": n} for n in (5, 10, 15, 20, 25)]),
+    "numerical differentiation (panels)": ("numerical-differentiation", {}, None,
+                                           [{"h": 10.0 ** -k} for k in (1, 2, 3, 4, 5, 6)]),
+}
+
+
+def renderer(name, values, view, keep):
+    r = OffscreenRenderer(get_scene(name), SIZE, values=values, view=view)
+    if keep:
+        r.canvas.keep_unchanged_layers()
+    return r
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_kept_layers_give_the_same_bytes(case):
+    name, values, view, changes = CASES[case]
+    whole, kept = renderer(name, values, view, False), renderer(name, values, view, True)
+    used = 0
+    try:
+        for i, change in enumerate([{}] + changes):
+            for r in (whole, kept):
+                if isinstance(change, View):
+                    r.canvas.set_view(change)
+                elif change:
+                    r.presenter.set_values(change)
+            expected, got = whole.render(), kept.render()
+            assert np.array_equal(expected, got), (
+                f"{case}, frame {i}: {int((expected != got).any(axis=2).sum())} pixels differ")
+            used += kept.canvas._layers.kept > 0
+    finally:
+        whole.close()
+        kept.close()
+    if case.startswith("secant h"):
+        # h → 0 changes only the top layers: after the first frames the grid, axes and curve are copied
+        assert used >= len(changes) - 2
+
+
+def test_a_theme_change_redraws_everything():
+    name, values, view, changes = CASES["secant h to 0"]
+    whole, kept = renderer(name, values, view, False), renderer(name, values, view, True)
+    try:
+        for r in (whole, kept):
+            for change in changes[:4]:
+                r.presenter.set_values(change)
+                r.render()
+            r.canvas.set_theme("dark")
+        expected, got = whole.render(), kept.render()
+        assert np.array_equal(expected, got)
+        assert tuple(got[0, 0, :3]) != (255, 255, 255)  # the dark background, not the kept light one
+    finally:
+        whole.close()
+        kept.close()
+
+
+def test_no_kept_layers_after_turning_it_off():
+    name, values, view, changes = CASES["secant h to 0"]
+    whole, kept = renderer(name, values, view, False), renderer(name, values, view, True)
+    try:
+        for change in changes[:3]:
+            for r in (whole, kept):
+                r.presenter.set_values(change)
+                r.render()
+        kept.canvas.keep_unchanged_layers(False)
+        assert kept.canvas._layers is None
+        for r in (whole, kept):
+            r.presenter.set_values(changes[4])
+        assert np.array_equal(whole.render(), kept.render())
+    finally:
+        whole.close()
+        kept.close()
