@@ -196,6 +196,23 @@ def _check_codec(codec: str, name: str) -> None:
 
 
 # -- encoders ------------------------------------------------------------------
+def rgba_frame(image: np.ndarray):
+    """An FFmpeg RGBA frame holding ``image`` (H, W, 4) uint8, which may be any strided view.
+
+    One copy, by numpy, which lets other threads run meanwhile (PyAV's ``from_ndarray``
+    holds the interpreter for its copy); rows flipped by a negative stride are copied
+    straight into place.
+    """
+    import av
+
+    height, width = image.shape[:2]
+    frame = av.VideoFrame(width, height, "rgba")
+    plane = frame.planes[0]
+    rows = np.frombuffer(plane, np.uint8).reshape(height, plane.line_size)
+    np.copyto(rows[:, : width * 4].reshape(height, width, 4), image)
+    return frame
+
+
 class VideoEncoder:
     """Frames → one video file through PyAV (FFmpeg): H.264 in MP4, VP9 in WebM.
 
@@ -235,11 +252,14 @@ class VideoEncoder:
         return {}
 
     def video_frame(self, image: np.ndarray):
-        """An RGBA uint8 image as the stream's frame."""
-        import av
+        """An RGBA uint8 image (H, W, 4), or yuv420p planes (3H/2, W), as the stream's frame."""
+        if image.ndim == 2:
+            import av
+
+            return av.VideoFrame.from_ndarray(image, format="yuv420p")
         from av.video.reformatter import ColorRange, Colorspace
 
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgba")
+        frame = rgba_frame(image)
         return frame.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
 
     def write(self, image: np.ndarray) -> None:
@@ -437,6 +457,7 @@ class AnimationExport:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         queue_frames: int = QUEUE_FRAMES,
+        convert_on_gpu: bool | None = None,
     ):
         self.scene = scene
         self.timeline = timeline
@@ -451,6 +472,9 @@ class AnimationExport:
         self.progress = progress
         self.cancel_event = cancel or threading.Event()
         self.queue_frames = queue_frames
+        #: YUV 4:2:0 made by the graphics card (None: when the renderer is a real GPU, see _use_gpu_yuv)
+        self.convert_on_gpu = convert_on_gpu
+        self._gpu_yuv = False
         base = scene.new_state(values)  # refuses bad values before anything is drawn
         self.base_values = base.as_dict()
         timeline.validate(scene.parameters, self.plan.fps)
@@ -488,6 +512,9 @@ class AnimationExport:
                 view=self.base_view, backend=self.backend,
             )
             check_render_size(self._renderer, self.plan.size)
+            if not self.plan.transparent:  # (a transparent frame is drawn twice, on black and on white)
+                self._renderer.canvas.keep_unchanged_layers()
+            self._gpu_yuv = self._use_gpu_yuv()
             encoder = self._open_encoder()
             self._encoder_thread = EncoderThread(encoder, maxsize=self.queue_frames)
         except BaseException as exc:
@@ -561,7 +588,23 @@ class AnimationExport:
         if changed:
             presenter.state.update(changed)
         self._last_values = values
+        if self._gpu_yuv:
+            return self._renderer.canvas.render_yuv420()
         return render_rgba(self._renderer, self.plan.transparent)
+
+    def _use_gpu_yuv(self) -> bool:
+        """Convert to YUV 4:2:0 on the graphics card? Only for yuv420p video of a size the
+        planar layout fits, and by default only on a hardware renderer: with software
+        OpenGL (llvmpipe) the shader pass costs more CPU than FFmpeg's swscale (measured
+        in docs/benchmarks.md)."""
+        from derivlab.render.yuv import gpu_yuv_supported, is_software_renderer
+
+        if self.format not in ("mp4", "webm") or self.plan.transparent or not gpu_yuv_supported(self.plan.size):
+            return False
+        if self.convert_on_gpu is not None:
+            return self.convert_on_gpu
+        assert self._renderer is not None
+        return not is_software_renderer(self._renderer.canvas.gl_info().get("renderer", ""))
 
     def _report(self) -> None:
         if self.progress is None:

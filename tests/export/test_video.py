@@ -366,3 +366,38 @@ def test_cli_bad_export_input_exits_2(capsys, tmp_path, extra, message):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert __import__("re").search(message, err), err
+
+
+def test_mp4_with_yuv_made_by_the_graphics_card(tmp_path):
+    # the path a hardware GPU takes (forced here on software OpenGL): same metadata, same pixels
+    path = run_export(tmp_path / "gpu.mp4", size=(1280, 720), convert_on_gpu=True)
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.pix_fmt == "yuv420p" and (stream.width, stream.height) == (1280, 720)
+    frames = decode(path)
+    assert len(frames) == 12
+    for i in (0, 6, 11):
+        h = h_of_frame(i)
+        assert secant_orange_near(frames[i], A + h, f(A + h)), f"frame {i}: no secant point at a + h"
+    cpu = decode(run_export(tmp_path / "cpu.mp4", size=(1280, 720), convert_on_gpu=False))
+    # the two conversions agree to within video noise
+    assert np.abs(frames[6].astype(int) - cpu[6].astype(int)).mean() < 1.0
+
+
+def test_gpu_yuv_is_off_where_it_does_not_fit(tmp_path):
+    job = AnimationExport(tmp_path / "odd.mp4", SCENE, clip(2), VALUES, size=(854, 480), fps=24, convert_on_gpu=True)
+    job.start()
+    try:
+        assert job._gpu_yuv is False  # 854 is not a multiple of 8: swscale converts
+    finally:
+        job.abort()
+    assert not (tmp_path / "odd.mp4").exists()
+
+
+def test_rgba_frame_copies_a_flipped_view():
+    from derivlab.export.video import rgba_frame
+
+    image = np.random.default_rng(0).integers(0, 256, (36, 50, 4), dtype=np.uint8)
+    frame = rgba_frame(image[::-1])
+    assert (frame.width, frame.height) == (50, 36)
+    assert np.array_equal(frame.to_ndarray(), image[::-1])
