@@ -132,7 +132,7 @@ def _command_parser() -> argparse.ArgumentParser:
                    help="animate a parameter: easing linear, geometric or ease-in-out; several run together")
     e.add_argument("--timeline", metavar="FILE", help="a timeline saved as JSON or TOML")
     e.add_argument("--quality", type=str, help="crf: H.264 0-51 (default 23), VP9 0-63 (default 32); lower is better")
-    e.add_argument("--preset", help="x264 preset, ultrafast … veryslow (default veryfast)")
+    e.add_argument("--preset", help="x264 preset, ultrafast … veryslow (default ultrafast: fastest and most faithful, larger files; medium or slower for small files)")
     e.add_argument("--transparent", action="store_true", help="PNG only: background alpha 0")
 
     s = sub.add_parser("selftest", help="open the real window and check what it draws")

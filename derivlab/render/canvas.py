@@ -56,7 +56,36 @@ def text_face() -> str:
 
 def _text(**kwargs):
     """A VisPy Text visual in :func:`text_face`."""
+    _read_glyph_bitmaps_in_one_piece()
     return scene.visuals.Text(face=text_face(), **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _read_glyph_bitmaps_in_one_piece() -> None:
+    """Make freetype-py hand over a glyph's bitmap with one C-level copy.
+
+    VisPy lays out text from ``face.glyph.bitmap.buffer``, which freetype-py builds
+    by indexing a C array byte by byte in Python: 0.3 s of the first frame's
+    1 s here for the ~150 glyphs a scene uses. The replacement returns the same
+    list of ints, read with ``ctypes.string_at``.
+    """
+    import ctypes
+
+    try:
+        import freetype
+    except ImportError:  # VisPy then draws text another way
+        return
+    bitmap_type = getattr(freetype, "Bitmap", None)
+    if bitmap_type is None or not isinstance(getattr(bitmap_type, "buffer", None), property):
+        return
+
+    def buffer(self) -> list[int]:
+        size = self.rows * self.pitch
+        if size <= 0 or not self._FT_Bitmap.buffer:
+            return []
+        return list(ctypes.string_at(self._FT_Bitmap.buffer, size))
+
+    bitmap_type.buffer = property(buffer, doc=bitmap_type.buffer.__doc__)
 
 
 _TEXT_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -672,6 +701,7 @@ class PlotCanvas:
         self._fbo_size: tuple[int, int] | None = None
         self._yuv = None
         self._layers = None
+        self._drawn_size: tuple[int, int] | None = None
         self._zoom_start: tuple[float, float] | None = None
         self._zoom_box = None
         self._zoom_stack: list[View] = []
@@ -1019,14 +1049,46 @@ class PlotCanvas:
         The array is a view with rows reversed of what GL wrote, read with one copy;
         ``np.ascontiguousarray`` gives a plain one where needed.
         """
-        from .readback import read_rgba_into
+        self.draw_offscreen(bgcolor)
+        return self.read_offscreen()
+
+    def draw_offscreen(self, bgcolor=None) -> None:
+        """Draw the current picture into the kept framebuffer and let the GL start on it.
+
+        With :meth:`read_offscreen` this splits :meth:`render` in two, so an animation
+        can prepare its next frame (compute the scene, update visuals) while the GL,
+        software OpenGL's threads included, rasterises this one.
+        """
+        from vispy.gloo import gl
 
         self._draw_offscreen(bgcolor)
-        width, height = self._fbo_size
+        self.canvas.context.flush_commands()
+        gl.glFlush()
+        self._drawn_size = self._fbo_size
+
+    def read_offscreen(self) -> np.ndarray:
+        """The picture the last :meth:`draw_offscreen` drew (rows from the top, as :meth:`render`).
+
+        Changes made since that draw (new data for visuals) stay queued for the next
+        draw: the framebuffer is bound and read directly, without running VisPy's
+        command queue, so they cannot change what is read or wait for it.
+        """
+        from vispy.gloo import gl
+
+        from .readback import read_rgba_into
+
+        if self._fbo is None or self._drawn_size is None:
+            raise RuntimeError("draw_offscreen() first")
+        self.canvas.set_current()
+        width, height = self._drawn_size
         image = np.empty((height, width, 4), np.uint8)
-        with self._fbo:
-            self.canvas.context.flush_commands()  # binds the framebuffer (and draws)
+        parser = self.canvas.context.shared.parser
+        bound = parser.env.get("fb_stack", [0])[-1]
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, parser.get_object(self._fbo.id).handle)
+        try:
             read_rgba_into(image, width, height)
+        finally:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, bound)
         return image[::-1]  # GL's rows run bottom-up
 
     def render_yuv420(self) -> np.ndarray:

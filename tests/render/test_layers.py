@@ -89,3 +89,20 @@ def test_no_kept_layers_after_turning_it_off():
     finally:
         whole.close()
         kept.close()
+
+
+def test_a_drawn_frame_reads_back_unchanged_by_later_updates():
+    # an animation computes frame i + 1 while the GL draws frame i: reading frame i must not see it
+    name, values, view, _ = CASES["secant h to 0"]
+    r = renderer(name, {**values, "h": 1.0}, view, True)
+    try:
+        first = np.ascontiguousarray(r.render())
+        r.canvas.draw_offscreen()
+        r.presenter.set_values({"h": 0.3})
+        assert np.array_equal(r.canvas.read_offscreen(), first)
+        second = r.render()
+        assert not np.array_equal(second, first)
+        r.presenter.set_values({"h": 1.0})
+        assert np.array_equal(r.render(), first)
+    finally:
+        r.close()
