@@ -114,7 +114,10 @@ class Function:
     @property
     def text(self) -> str:
         """Canonical text of f, e.g. ``x**3 - 3*x``; :meth:`from_text` reads it back."""
-        return to_text(self._derivatives[0])
+        text = self.__dict__.get("_text")
+        if text is None:  # printed once: sympy's printer costs a scene a quarter millisecond a frame
+            text = self.__dict__["_text"] = to_text(self._derivatives[0])
+        return text
 
     @property
     def latex(self) -> str:

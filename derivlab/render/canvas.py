@@ -238,6 +238,7 @@ class PlotArea:
         self.x_name = "x"
         self.y_name = "y"
         self.title = ""
+        self._grid_key: tuple | None = None
         #: False while the frame leaves this plane out of the canvas (``SceneFrame.main_size`` 0)
         self.shown = True
         z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
@@ -351,6 +352,12 @@ class PlotArea:
         o = self.owner
         th = o.theme
         w_px, h_px = self.pixel_size()
+        # everything below follows from these: a frame of an animation that leaves them alone skips it
+        key = (view, w_px, h_px, id(th), o.pixel_scale, self.x_log, self.y_log, self.x_name, self.y_name,
+               self.title, self.origin, self._on_map)
+        if key == self._grid_key:
+            return
+        self._grid_key = key
         step_x, major_x, minor_x, label_x_fn = self._axis_ticks(view.x_min, view.x_max, w_px, o.px(110), self.x_log)
         step_y, major_y, minor_y, label_y_fn = self._axis_ticks(view.y_min, view.y_max, h_px, o.px(90), self.y_log)
 
