@@ -268,6 +268,8 @@ class LossSurfaceScene(Scene):
     #: optimiser work (samples × multiply-adds × steps × optimisers) above which the paths
     #: take more than about a tenth of a second in numpy
     SLOW_PATHS_WORK = 2e7
+    #: a coarse frame costing more than this many frames of NUMPY_WORK is computed in the background
+    SLOW_COARSE_FRAMES = 2.0
 
     def slow_work(self, values: Mapping[str, Any]) -> str:
         """Training θ* when it is not cached yet, or optimiser paths too long to run in a frame
@@ -283,6 +285,17 @@ class LossSurfaceScene(Scene):
         paths_key = tuple(sorted((k, values[k]) for k in _PATH_KEYS))
         if data.samples * macs * int(values["steps"]) * methods > self.SLOW_PATHS_WORK and paths_key not in self._prepared_paths:
             return f"Running the optimisers ({int(values['steps'])} steps on {data.samples} samples) …"
+        # the coarse frame itself, in frames of NUMPY_WORK: the grid (at least 8², see grid_cells)
+        # and the arrows (at least 3²; backpropagation costs several times a grid point, so
+        # samples × multiply-adds per arrow, measured 2–7 ns each here)
+        plane = plane_for(values, net, trained_weights(net, data, int(values["seed"]), steps))
+        cost = sample_cost(net, plane)
+        cells = max(8, min(self.COARSE_RESOLUTION, int(values["resolution"]),
+                           int((NUMPY_WORK / (data.samples * cost)) ** 0.5)))
+        arrows = min(int(values["arrows"]), max(3, int((5 * NUMPY_WORK / (data.samples * macs)) ** 0.5)))
+        frames = data.samples * (cells**2 * cost + arrows**2 * macs) / NUMPY_WORK
+        if frames > self.SLOW_COARSE_FRAMES:
+            return f"Computing the surface of the {sizes} network on {data.samples} samples …"
         return ""
 
     def prepare(self, values: Mapping[str, Any]) -> None:

@@ -52,3 +52,32 @@ def test_only_the_newest_preparations_are_trusted_to_be_cached(scene):
         scene.prepare(small(seed=seed))
     assert scene.slow_work(first).startswith("Training")
     assert len(scene._prepared_trainings) < ls.training_path.cache_info().maxsize
+
+
+def test_a_coarse_frame_too_costly_for_the_ui_is_slow_work_every_time(scene, monkeypatch):
+    values = small(seed=8108)
+    scene.prepare(values)
+    assert scene.slow_work(values) == ""
+    monkeypatch.setattr(type(scene), "SLOW_COARSE_FRAMES", 0.0)  # any grid and arrows cost more than this
+    sentence = "Computing the surface of the 2-3-1 network on 32 samples …"
+    assert scene.slow_work(values) == sentence
+    scene.prepare(values)  # nothing to cache: the frame itself is the work
+    assert scene.slow_work(values) == sentence
+    assert scene.slow_work({**values, "arrows": 0, "resolution": 8}) == sentence
+
+
+def test_more_samples_make_the_coarse_frame_slow_work(scene, monkeypatch):
+    values = small(seed=8109)
+    scene.prepare(values)
+    cost = ls.sample_cost(*_net_and_plane(values))
+    # the grid alone at 8² cells is worth 64 · samples · cost / NUMPY_WORK frames
+    monkeypatch.setattr(type(scene), "SLOW_COARSE_FRAMES", 64 * 32 * cost / ls.NUMPY_WORK * 1.01)
+    assert scene.slow_work({**values, "arrows": 0, "resolution": 8}) == ""
+    monkeypatch.setattr(type(scene), "SLOW_COARSE_FRAMES", 64 * 32 * cost / ls.NUMPY_WORK * 0.99)
+    assert scene.slow_work({**values, "arrows": 0, "resolution": 8}).startswith("Computing the surface")
+
+
+def _net_and_plane(values):
+    net, data, _ = ls.network_for(values)
+    theta = ls.trained_weights(net, data, int(values["seed"]), int(values["train_steps"]))
+    return net, ls.plane_for(values, net, theta)
