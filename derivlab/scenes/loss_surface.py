@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -320,7 +321,26 @@ class LossSurfaceScene(Scene):
             return {"loss": "mse"}
         return {}
 
+    #: parameters that only turn the 3D view's camera
+    CAMERA = ("azimuth", "elevation")
+
     def compute(self, values: Mapping[str, Any], view: View, backend: Backend | None = None) -> SceneFrame:
+        """The frame for ``values``; a change of the camera alone (a turntable animation) reuses
+        the last frame's surface, paths and panels, with the new azimuth and elevation."""
+        key = (tuple(sorted((k, v) for k, v in values.items() if k not in self.CAMERA)), view, id(backend))
+        last = self.__dict__.get("_last_frame")
+        if last is not None and last[0] == key:
+            frame = last[1]
+        else:
+            frame = self._compute(values, view, backend)
+            self.__dict__["_last_frame"] = (key, frame)
+        camera = (float(values["azimuth"]), float(values["elevation"]))
+        if all(p.kind != "3d" or (p.azimuth, p.elevation) == camera for p in frame.panels):
+            return frame
+        turned = tuple(replace(p, azimuth=camera[0], elevation=camera[1]) if p.kind == "3d" else p for p in frame.panels)
+        return replace(frame, panels=turned)
+
+    def _compute(self, values: Mapping[str, Any], view: View, backend: Backend | None = None) -> SceneFrame:
         started = time.perf_counter()
         net, data, note = network_for(values)
         steps_trained = min(int(values["train_steps"]), TRAIN_MAX)
