@@ -154,6 +154,8 @@ class ScenePresenter:
     POLL_INTERVAL_S = 0.01
     #: a refinement taking longer than this past its start is reported as busy
     BUSY_AFTER_S = 0.3
+    #: the note over the last picture is laid out again this long after it was first shown
+    RELAYOUT_NOTE_S = 0.05
 
     def __init__(
         self,
@@ -176,6 +178,9 @@ class ScenePresenter:
         self._generation = 0
         self._awaited: ComputeJob | None = None  # the job whose frame is for the current values
         self._canvas_note = ""  # the busy sentence drawn over the last picture
+        self._note_frame: SceneFrame | None = None
+        self._note_shown_at = 0.0
+        self._note_laid_out = True
         self._worker: BackgroundCompute | None = None
         self._poll_timer = None
         self._frame_listeners: list[FrameListener] = []
@@ -297,7 +302,10 @@ class ScenePresenter:
             return
         self._canvas_note = sentence
         base = self.frame if self.frame is not None else SceneFrame(())
-        self.canvas.show_frame(dataclasses.replace(base, message=sentence))
+        self._note_frame = dataclasses.replace(base, message=sentence)
+        self._note_shown_at = time.monotonic()
+        self._note_laid_out = False
+        self.canvas.show_frame(self._note_frame)
 
     def _compute_in_background(self, job: ComputeJob) -> SceneFrame | None:
         """On the worker: the slow work (one scene at a time), then the frame unless already stale."""
@@ -345,6 +353,11 @@ class ScenePresenter:
                 self._stop_polling()
             return
         job = self._awaited
+        if self._canvas_note and not self._note_laid_out and time.monotonic() - self._note_shown_at > self.RELAYOUT_NOTE_S:
+            # once more after the first paint: a canvas shown just now lays its overlays out
+            # before its planes have their sizes, which would put the note off the canvas
+            self._note_laid_out = True
+            self.canvas.show_frame(self._note_frame)
         elapsed = time.monotonic() - job.submitted
         if job.slow_work:
             self._set_busy(f"{job.slow_work} {elapsed:.0f} s" if elapsed >= 1.0 else job.slow_work)

@@ -280,12 +280,12 @@ class LossSurfaceScene(Scene):
         length = min(TRAIN_MAX, -(-max(steps, 1) // TRAIN_CHUNK) * TRAIN_CHUNK)  # as trained_weights does
         sizes = "-".join(str(s) for s in net.sizes)
         if (net, data, int(values["seed"]), length) not in self._prepared_trainings:
-            return f"Training the {sizes} network ({length} Adam steps on {data.samples} samples) …"
+            return f"Training the {sizes} network ({length} steps) …"
         methods = 3 if str(values["optimizer"]) == "all three" else 1
         macs = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
         paths_key = tuple(sorted((k, values[k]) for k in _PATH_KEYS))
         if data.samples * macs * int(values["steps"]) * methods > self.SLOW_PATHS_WORK and paths_key not in self._prepared_paths:
-            return f"Running the optimisers ({int(values['steps'])} steps on {data.samples} samples) …"
+            return f"Running the optimisers ({int(values['steps'])} steps) …"
         # the coarse frame itself, in frames of NUMPY_WORK: the grid (at least 8², see grid_cells)
         # and the arrows (at least 3²; backpropagation costs several times a grid point, so
         # samples × multiply-adds per arrow, measured 2–7 ns each here)
@@ -296,7 +296,7 @@ class LossSurfaceScene(Scene):
         arrows = min(int(values["arrows"]), max(3, int((5 * NUMPY_WORK / (data.samples * macs)) ** 0.5)))
         frames = data.samples * (cells**2 * cost + arrows**2 * macs) / NUMPY_WORK
         if frames > self.SLOW_COARSE_FRAMES:
-            return f"Computing the surface of the {sizes} network on {data.samples} samples …"
+            return f"Computing the surface ({data.samples} samples) …"
         return ""
 
     def prepare(self, values: Mapping[str, Any]) -> None:

@@ -64,7 +64,10 @@ def test_the_event_loop_runs_while_the_loss_surface_trains(qtbot, monkeypatch):
 
 def test_an_untrained_loss_surface_arrives_whole_and_then_draws_coarse_first(qtbot):
     w = open_window(qtbot, "loss-surface", {"samples": 64, "hidden": 3})
+    # settled: the backend probe has answered (it redraws) and nothing is computing
+    qtbot.waitUntil(lambda: w.backend_label.text() != "Backend: probing…", timeout=60_000)
     qtbot.waitUntil(lambda: w.presenter.frame is not None and not w.presenter.busy, timeout=60_000)
+    qtbot.wait(300)
     seen = []
     w.presenter.on_frame(lambda frame: seen.append((frame.extra["theta"].size, frame.extra["surface"].values.shape)))
     w.presenter.state.set("seed", 7302)  # a network not trained yet: nothing until it is
