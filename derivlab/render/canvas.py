@@ -21,9 +21,11 @@ from derivlab.model import View
 from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
 
 from .heatmap import new_heatmap_visual, show_heatmap
+from .speedups import install_speedups
 from .surface3d import SurfaceArea
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
+from .updates import set_data, set_order, set_visible
 
 DragHandler = Callable[[dict[str, float]], None]
 
@@ -56,36 +58,10 @@ def text_face() -> str:
 
 def _text(**kwargs):
     """A VisPy Text visual in :func:`text_face`."""
-    _read_glyph_bitmaps_in_one_piece()
+    install_speedups()
     return scene.visuals.Text(face=text_face(), **kwargs)
 
 
-@lru_cache(maxsize=1)
-def _read_glyph_bitmaps_in_one_piece() -> None:
-    """Make freetype-py hand over a glyph's bitmap with one C-level copy.
-
-    VisPy lays out text from ``face.glyph.bitmap.buffer``, which freetype-py builds
-    by indexing a C array byte by byte in Python: 0.3 s of the first frame's
-    1 s here for the ~150 glyphs a scene uses. The replacement returns the same
-    list of ints, read with ``ctypes.string_at``.
-    """
-    import ctypes
-
-    try:
-        import freetype
-    except ImportError:  # VisPy then draws text another way
-        return
-    bitmap_type = getattr(freetype, "Bitmap", None)
-    if bitmap_type is None or not isinstance(getattr(bitmap_type, "buffer", None), property):
-        return
-
-    def buffer(self) -> list[int]:
-        size = self.rows * self.pitch
-        if size <= 0 or not self._FT_Bitmap.buffer:
-            return []
-        return list(ctypes.string_at(self._FT_Bitmap.buffer, size))
-
-    bitmap_type.buffer = property(buffer, doc=bitmap_type.buffer.__doc__)
 
 
 _TEXT_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -116,44 +92,6 @@ def set_props(visual, **props) -> None:
 _MISSING = object()
 
 
-_DATA_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _data_key(value):
-    if isinstance(value, np.ndarray):
-        return (value.dtype.str, value.shape, value.tobytes())
-    if isinstance(value, (list, tuple)):
-        return tuple(_data_key(v) for v in value)
-    return value
-
-
-def set_data(visual, **data) -> None:
-    """``visual.set_data(**data)``, skipped when ``data`` equal the last call's.
-
-    VisPy uploads the data again and marks the visual changed on every call; a frame
-    of an animation leaves most visuals as they were, and an unchanged visual can be
-    kept in the picture of unchanged layers (:mod:`derivlab.render.layers`).
-    """
-    key = tuple((name, _data_key(value)) for name, value in sorted(data.items()))
-    if _DATA_STATE.get(visual) != key:
-        visual.set_data(**data)
-        _DATA_STATE[visual] = key
-
-
-def set_visible(visual, shown) -> None:
-    """Show or hide a visual, without marking it changed when it already is so."""
-    shown = bool(shown)
-    if visual.visible != shown:
-        visual.visible = shown
-
-
-def set_order(visual, order: float) -> None:
-    """Set a visual's drawing order (larger on top); the canvas sorts its nodes again when it changes."""
-    if visual.order != order:
-        visual.order = order
-        canvas = getattr(visual, "canvas", None)
-        if canvas is not None:
-            canvas._draw_order.clear()  # VisPy sorts children only when the scene graph changes
 
 
 def _flat(visual) -> None:
@@ -353,11 +291,11 @@ class PlotArea:
         th = o.theme
         w_px, h_px = self.pixel_size()
         # everything below follows from these: a frame of an animation that leaves them alone skips it
-        key = (view, w_px, h_px, id(th), o.pixel_scale, self.x_log, self.y_log, self.x_name, self.y_name,
+        key = (view, w_px, h_px, th, o.pixel_scale, self.x_log, self.y_log, self.x_name, self.y_name,
                self.title, self.origin, self._on_map)
         if key == self._grid_key:
             return
-        self._grid_key = key
+        self._grid_key = None  # (set again at the end: a failure half way lays it all out next time)
         step_x, major_x, minor_x, label_x_fn = self._axis_ticks(view.x_min, view.x_max, w_px, o.px(110), self.x_log)
         step_y, major_y, minor_y, label_y_fn = self._axis_ticks(view.y_min, view.y_max, h_px, o.px(90), self.y_log)
 
@@ -437,6 +375,7 @@ class PlotArea:
             set_visible(self._title, True)
         else:
             set_visible(self._title, False)
+        self._grid_key = key
 
     def _show_backing(self) -> None:
         """Boxes of the background colour (82 % opaque) under tick labels, axis names and labels on a heat map."""
@@ -476,7 +415,8 @@ class PlotArea:
             seen.add(drawable.key)
             visual = self._visual_for(drawable)
             set_visible(visual, True)
-            set_order(visual, order)  # later drawables on top
+            if not isinstance(drawable, (Fill, Heatmap)):  # those two set an order of their own below
+                set_order(visual, order)  # later drawables on top
             if isinstance(drawable, Curve):
                 color = _rgba(th.color(drawable.role))
                 width = o.line_width(drawable.width)
@@ -1071,7 +1011,6 @@ class PlotCanvas:
         self._draw_offscreen(bgcolor)
         self.canvas.context.flush_commands()
         gl.glFlush()
-        self._drawn_size = self._fbo_size
 
     def read_offscreen(self) -> np.ndarray:
         """The picture the last :meth:`draw_offscreen` drew (rows from the top, as :meth:`render`).
@@ -1128,6 +1067,7 @@ class PlotCanvas:
             color = gloo.Texture2D(shape=(size[1], size[0], 4), format="rgba", interpolation="linear")
             self._fbo = gloo.FrameBuffer(color=color, depth=gloo.RenderBuffer(size[::-1]))
             self._fbo_size = size
+        self._drawn_size = size
         canvas.push_fbo(self._fbo, (0, 0), canvas.size)
         try:
             if self._layers is not None:

@@ -21,6 +21,8 @@ from vispy.visuals import Visual
 from derivlab.resources import read_shader
 from derivlab.scenes.drawables import Heatmap
 
+from .updates import set_data, set_order
+
 if TYPE_CHECKING:
     from .canvas import PlotArea
 
@@ -121,13 +123,14 @@ def show_heatmap(visual: HeatmapVisual, drawable: Heatmap, area: PlotArea) -> bo
     if values.ndim != 2 or values.size == 0:
         return False
     xs, ys = area.local(np.asarray(drawable.x_range), np.asarray(drawable.y_range))
-    visual.set_data(
-        normalized_values(drawable),
-        (float(xs[0]), float(xs[1])),
-        (float(ys[0]), float(ys[1])),
-        drawable.colormap,
-        drawable.contours,
-        area.owner.line_width(1.2),
+    set_data(
+        visual,
+        values=normalized_values(drawable),
+        x_range=(float(xs[0]), float(xs[1])),
+        y_range=(float(ys[0]), float(ys[1])),
+        colormap=drawable.colormap,
+        levels=drawable.contours,
+        line_width=area.owner.line_width(1.2),
     )
-    visual.order = ORDER
+    set_order(visual, ORDER)
     return True

@@ -11,8 +11,9 @@ a memory copy even in software OpenGL) writes back exactly the RGBA the prefix l
 
 What changed is learnt from VisPy itself: every node that changes asks its canvas
 to redraw with ``canvas.update(node=...)``; a change to a node changes all its
-descendants (a camera move updates the view's scene node). Nodes that test depth
-(3D) are never kept, nor is anything after them.
+descendants (a camera move updates its view box, an ancestor of everything the view
+shows). Nodes that test depth (3D), themselves or through the visuals they are
+made of, are never kept, nor is anything after them: the kept picture has no depth.
 """
 
 from __future__ import annotations
@@ -26,17 +27,22 @@ MIN_KEPT_NODES = 4
 
 
 def _tests_depth(node) -> bool:
-    """True if the node's GL state turns the depth test on (3D visuals)."""
+    """True if the node, or any visual it is made of, turns the depth test on (3D visuals).
+
+    Compound visuals (VisPy's Line, Rectangle, Isoline ...) keep no GL state of their
+    own: the depth test lives on their sub-visuals, so those are asked too.
+    """
     share = getattr(node, "_vshare", None)
     state = getattr(share, "gl_state", None) if share is not None else None
-    if not state:
-        return False
-    if "depth_test" in state:
-        return bool(state["depth_test"])
-    preset = state.get("preset")
-    if preset is None:
-        return False
-    return bool(gloo.get_state_presets().get(preset, {}).get("depth_test", False))
+    if state:
+        if "depth_test" in state:
+            if state["depth_test"]:
+                return True
+        else:
+            preset = state.get("preset")
+            if preset is not None and gloo.get_state_presets().get(preset, {}).get("depth_test", False):
+                return True
+    return any(_tests_depth(part) for part in getattr(node, "_subvisuals", ()) or ())
 
 
 class LayerCache:

@@ -1,4 +1,5 @@
-"""Reading a drawn picture back from OpenGL into memory with one copy."""
+"""Reading a drawn picture back from OpenGL into memory with one copy (two with GL bindings
+other than VisPy's own gl2, which hand over bytes)."""
 
 from __future__ import annotations
 

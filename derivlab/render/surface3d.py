@@ -30,6 +30,7 @@ from derivlab.scenes.drawables import Curve3D, Markers3D, Panel, Surface
 
 from .heatmap import CONTOUR_COLOR, colormap_table
 from .ticks import nice_step, tick_labels, ticks
+from .updates import set_order, set_visible
 
 if TYPE_CHECKING:
     from .canvas import PlotCanvas
@@ -131,7 +132,7 @@ class SurfaceArea:
         # the surface, whose pixels would otherwise fail the depth test against its glyph boxes.
         for order, visual in zip((-50, -49, 50, 51), (self._frame, self._ticks, self._tick_text, self._names),
                                  strict=True):
-            visual.order = order
+            set_order(visual, order)
             visual.set_gl_state("translucent", depth_test=True)
         # Screen-space text on the canvas: the title, and the markers' labels on boxes of the
         # background colour (readable over any part of the surface), placed where the camera
@@ -141,9 +142,9 @@ class SurfaceArea:
         self._label_boxes = scene.visuals.Mesh(parent=canvas_scene)
         self._label_text = scene.visuals.Text(parent=canvas_scene, face=_face(), anchor_x="center", anchor_y="center")
         for order, visual in enumerate((self._title, self._label_boxes, self._label_text)):
-            visual.order = 980 + order
+            set_order(visual, 980 + order)
             visual.set_gl_state("translucent", depth_test=False)
-            visual.visible = False
+            set_visible(visual, False)
         self._labels: list[tuple[str, str, np.ndarray, float]] = []
         self.view.scene.transform.changed.connect(self._on_camera_changed)
 
@@ -214,29 +215,31 @@ class SurfaceArea:
                 connect[:-1] = valid[:-1] & valid[1:]
                 pos[~valid] = 0.0
                 shown = bool(connect.any())
-                solid.visible = ghost.visible = shown
+                set_visible(solid, shown)
+                set_visible(ghost, shown)
                 if shown:
                     color = _rgba(th.color(drawable.role))
                     solid.set_data(pos=pos, color=color, width=o.line_width(drawable.width), connect=connect)
                     ghost.set_data(pos=pos, color=color[:3] + (0.35,), width=o.line_width(drawable.width * 0.6),
                                    connect=connect)
-                    solid.order, ghost.order = 10 + order, 5 + order
+                    set_order(solid, 10 + order)
+                    set_order(ghost, 5 + order)
             elif isinstance(drawable, Markers3D):
                 (points,) = visuals
                 pos = self.box.map(drawable.x, drawable.y, drawable.z)
                 pos = pos[np.isfinite(pos).all(axis=1)]
-                points.visible = len(pos) > 0
+                set_visible(points, len(pos) > 0)
                 if len(pos):
                     points.set_data(pos=pos, size=o.px(drawable.size) * th.line_scale,
                                     face_color=_rgba(th.color(drawable.role)), edge_color=_rgba(th.background),
                                     edge_width=o.px(2.0))
-                    points.order = 100 + order
+                    set_order(points, 100 + order)
                     if drawable.label:
                         self._labels.append((drawable.label, drawable.role, pos[0], drawable.size))
         for key, visuals in self.visuals.items():
             if key not in seen:
                 for visual in visuals:
-                    visual.visible = False
+                    set_visible(visual, False)
         self._layout_labels()
 
     def _layout_labels(self) -> None:
@@ -246,7 +249,8 @@ class SurfaceArea:
         o = self.owner
         th = o.theme
         if not self._labels:
-            self._label_text.visible = self._label_boxes.visible = False
+            set_visible(self._label_text, False)
+            set_visible(self._label_boxes, False)
             return
         left, top, w, h = self.canvas_rect()
         tr = self.view.scene.node_transform(o.canvas.scene)
@@ -264,7 +268,8 @@ class SurfaceArea:
             colors.append(_rgba(th.color(role)))
             corners.append([[col - half_w, row - half_h], [col + half_w, row - half_h],
                             [col + half_w, row + half_h], [col - half_w, row + half_h]])
-        self._label_text.visible = self._label_boxes.visible = bool(texts)
+        set_visible(self._label_text, bool(texts))
+        set_visible(self._label_boxes, bool(texts))
         if not texts:
             return
         quads = np.array(corners, np.float32)
@@ -277,7 +282,8 @@ class SurfaceArea:
         mesh, contours = visuals
         x, y, z, faces = surface_mesh(surface)
         if len(faces) == 0:
-            mesh.visible = contours.visible = False
+            set_visible(mesh, False)
+            set_visible(contours, False)
             return
         vertices = self.box.map(x, y, z)
         vertices[~np.isfinite(vertices)] = 0.0
@@ -299,17 +305,17 @@ class SurfaceArea:
                 diffuse_light=(1, 1, 1, 1), shininess=0.0,
             )
             mesh.attach(mesh.shading_filter)
-        mesh.visible = True
-        mesh.order = 0
+        set_visible(mesh, True)
+        set_order(mesh, 0)
         levels = surface.contour_levels()
-        contours.visible = surface.contours > 0
+        set_visible(contours, surface.contours > 0)
         if contours.visible:
             # vertices with no height belong to no triangle: any number serves there
             contours.set_data(vertices=vertices, tris=faces, data=np.where(np.isfinite(z), z, low))
             contours.levels = levels
             contours.set_color(CONTOUR_COLOR)
             LineVisual.set_data(contours, width=self.owner.line_width(1.2))
-            contours.order = 1
+            set_order(contours, 1)
 
     def _visuals_for(self, drawable) -> tuple:
         key = drawable.key
@@ -388,7 +394,7 @@ class SurfaceArea:
                 positions.append(p + 3.2 * tick_len * out)
         self._ticks.set_data(pos=np.array(segments, np.float32) if segments else np.zeros((2, 3), np.float32),
                              color=_rgba(th.foreground, 0.7), width=o.line_width(1.2))
-        self._tick_text.visible = bool(texts)
+        set_visible(self._tick_text, bool(texts))
         if texts:
             set_props(self._tick_text, text=texts, pos=np.array(positions, np.float32), font_size=o.font(13),
                       color=_rgba(th.foreground, 0.9))
@@ -403,12 +409,12 @@ class SurfaceArea:
 
         o = self.owner
         if not self.title:
-            self._title.visible = False
+            set_visible(self._title, False)
             return
         left, top, w, _h = self.canvas_rect()
         set_props(self._title, text=self.title, pos=(left + w / 2, top + o.px(8)), font_size=o.font(17),
                   color=_rgba(o.theme.foreground))
-        self._title.visible = True
+        set_visible(self._title, True)
 
     def fit_camera(self) -> None:
         """Zoom so the box fits the panel's shape (FIT_ACROSS × FIT_UP box units), keeping a wheel zoom.

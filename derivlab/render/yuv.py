@@ -1,5 +1,9 @@
 """RGB → BT.709 YUV 4:2:0 on the graphics card, read back as one planar frame.
 
+Video export uses it on a hardware GPU. With software OpenGL (llvmpipe) the
+shader pass costs more CPU than FFmpeg's swscale, so exports there convert on
+the CPU (figures in docs/benchmarks.md).
+
 A video encoder wants Y′CbCr 4:2:0 ("yuv420p"). Converting a 1080p RGBA frame on
 the CPU costs a copy into an FFmpeg frame and a pass of swscale per frame; here a
 second draw turns the rendered picture into the three planes and only 1.5 bytes a
@@ -83,8 +87,9 @@ void main() {
 """
 
 
-#: words in GL_RENDERER of software rasterisers (Mesa's llvmpipe/softpipe/swrast, SwiftShader, Microsoft's GDI)
-SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "swiftshader", "gdi generic", "software")
+#: words in GL_RENDERER of software rasterisers (Mesa's llvmpipe/softpipe/swrast, SwiftShader,
+#: Windows' GDI and Basic Render Driver, e.g. WSL without a GPU)
+SOFTWARE_RENDERERS = ("llvmpipe", "softpipe", "swrast", "swiftshader", "gdi generic", "basic render", "software")
 
 
 def is_software_renderer(renderer: str) -> bool:
