@@ -48,6 +48,8 @@ from derivlab.compute.network import (
     softplus,
 )
 
+from .interrupt import check_interrupted
+
 __all__ = [
     "CHUNK_ELEMENTS",
     "PEAK_BOUND_BYTES",
@@ -259,6 +261,7 @@ def surface_reduced_numpy(
     out = np.empty(total, dtype=dtype)
     block = max(1, CHUNK_ELEMENTS // max(1, y.size))
     for first in range(0, total, block):
+        check_interrupted()
         last = min(total, first + block)
         out[first:last] = mean_loss(loss_code, form.z(*_grid_chunk(u, v, first, last)), y)
     return out.reshape(len(v), len(u))
@@ -289,6 +292,7 @@ def surface_full_numpy(
         outs = [np.asarray(t[0], dtype=dtype) for t in (v0, va, vb)]
         biases = [dtype.type(c[0]) for c in (c0, ca, cb)]
     for first in range(0, total, block):
+        check_interrupted()
         last = min(total, first + block)
         gu, gv = _grid_chunk(u, v, first, last)
         if len(net.hidden) == 1:

@@ -41,6 +41,8 @@ from typing import Any
 
 import numpy as np
 
+from .interrupt import check_interrupted
+
 __all__ = [
     "DATA_PRESETS",
     "LOSSES",
@@ -340,6 +342,10 @@ def loss_and_gradient(net: Network, theta: np.ndarray, data: Dataset) -> tuple[n
 # --------------------------------------------------------------------------- optimisers
 
 
+#: optimiser steps between two checks for an interruption (see derivlab.compute.interrupt)
+CHECK_EVERY = 16
+
+
 def optimize(
     grad: Callable[[np.ndarray], np.ndarray],
     theta0: np.ndarray,
@@ -379,6 +385,8 @@ def optimize(
         kind = np.full(theta.shape[:-1] + (1,), OPTIMIZERS.index(methods[0]))
     uses = set(np.unique(kind).tolist())
     for t in range(steps):
+        if t % CHECK_EVERY == 0:
+            check_interrupted()  # a long training stops when the window no longer wants it
         g = np.asarray(grad(theta), dtype=np.float64)
         eta = float(rates[t])
         new = theta - eta * g  # gradient descent

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from derivlab.compute.interrupt import Interrupted, interruptible
 from derivlab.model import ParameterError, SceneState, View
 from derivlab.scenes import Scene, SceneFrame
 
@@ -106,6 +107,16 @@ class BackgroundCompute:
         """Whether a later request waits (or the worker closed): ``job``'s result is stale."""
         with self._condition:
             return self._closed or (self._pending is not None and self._pending.generation > job.generation)
+
+    def newest_pending(self) -> ComputeJob | None:
+        """The request waiting to run next, if any."""
+        with self._condition:
+            return self._pending
+
+    @property
+    def closed(self) -> bool:
+        with self._condition:
+            return self._closed
 
     def idle(self) -> bool:
         with self._condition:
@@ -308,15 +319,48 @@ class ScenePresenter:
         self.canvas.show_frame(self._note_frame)
 
     def _compute_in_background(self, job: ComputeJob) -> SceneFrame | None:
-        """On the worker: the slow work (one scene at a time), then the frame unless already stale."""
-        if job.slow_work:
-            with _SLOW_WORK_LOCK:
-                if self._worker is None or self._worker.newer_than(job):
-                    return None
-                self.scene.prepare(job.values)
-            if self._worker is None or self._worker.newer_than(job):
-                return None  # the work is cached for the newer request; its frame is what counts
-        return self.scene.compute(job.values, job.view, job.backend)
+        """On the worker: the slow work (one scene at a time), then the frame unless already stale.
+
+        Both stop early (:mod:`derivlab.compute.interrupt`) when they are no longer wanted:
+        the slow work when a newer request needs other slow work (a different network to
+        train; a newer request for the same training lets it finish), the frame when any
+        newer request waits.
+        """
+        worker = self._worker
+
+        def stale() -> bool:
+            return worker is None or worker.newer_than(job)
+
+        try:
+            if job.slow_work:
+                with _SLOW_WORK_LOCK:
+                    if stale():
+                        return None
+                    with interruptible(self._other_slow_work_waits(worker, job)):
+                        self.scene.prepare(job.values)
+                if stale():
+                    return None  # the work is cached for the newer request; its frame is what counts
+            with interruptible(stale):
+                return self.scene.compute(job.values, job.view, job.backend)
+        except Interrupted:
+            return None
+
+    def _other_slow_work_waits(self, worker: BackgroundCompute | None, job: ComputeJob) -> Callable[[], bool]:
+        """A test for :func:`interruptible`: a newer request waits whose slow work differs from ``job``'s."""
+        mine = self.scene.slow_work_key(job.values)
+        seen: dict[int, bool] = {}
+
+        def differs() -> bool:
+            if worker is None or worker.closed:
+                return True
+            pending = worker.newest_pending()
+            if pending is None or pending.generation <= job.generation:
+                return False
+            if pending.generation not in seen:
+                seen[pending.generation] = self.scene.slow_work_key(pending.values) != mine
+            return seen[pending.generation]
+
+        return differs
 
     def _submit(self, job: ComputeJob) -> None:
         if self._worker is None:

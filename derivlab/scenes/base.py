@@ -80,6 +80,11 @@ class Scene(ABC):
         """
         return ""
 
+    def slow_work_key(self, values: Mapping[str, Any]) -> Any:
+        """What identifies the slow work for ``values``: a running :meth:`prepare` is stopped
+        only for a newer request whose key differs (all the values, by default)."""
+        return tuple(sorted(values.items(), key=lambda item: item[0]))
+
     def prepare(self, values: Mapping[str, Any]) -> None:
         """Do the slow work :meth:`slow_work` names, so that ``compute`` finds it cached.
 

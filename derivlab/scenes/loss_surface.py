@@ -299,6 +299,14 @@ class LossSurfaceScene(Scene):
             return f"Computing the surface ({data.samples} samples) …"
         return ""
 
+    #: values that change what prepare trains and runs (the rest only changes the picture)
+    SLOW_WORK_KEYS = ("data", "samples", "noise", "seed", "hidden", "hidden2", "loss", "train_steps") + _PATH_KEYS
+
+    def slow_work_key(self, values: Mapping[str, Any]) -> Any:
+        """The training and the optimiser runs the values ask for: panning, the grid, the
+        arrows or the view do not stop a training under way."""
+        return tuple(values[k] for k in dict.fromkeys(self.SLOW_WORK_KEYS))
+
     def prepare(self, values: Mapping[str, Any]) -> None:
         """Train θ* and run the optimisers for these values (both cached for compute)."""
         net, data, _ = network_for(values)
