@@ -115,6 +115,22 @@ def formula_text(text: str) -> str:
     return "−" + text[1:] if text.startswith("-") else text
 
 
+def function_parameter(default: str, help: str, label: str = "Function") -> Parameter:
+    """The function f(x) a scene studies, typed as text and checked by the expression parser."""
+    return Parameter("f", default, kind="expression", symbol="f(x)", label=label, help=help)
+
+
+def point_parameter(default: float, help: str) -> Parameter:
+    """The point a on the x axis where a scene looks at f: any a with |a| ≤ 10⁶."""
+    return Parameter("a", default, symbol="a", label="Point a", minimum=-1e6, maximum=1e6, help=help)
+
+
+def step_parameter(default: float, maximum: float, help: str, label: str = "Step h", minimum: float = 1e-8) -> Parameter:
+    """The step h of a difference quotient: either sign, minimum ≤ |h| ≤ maximum, on a log slider."""
+    return Parameter("h", default, kind="step", symbol="h", label=label, minimum=minimum, maximum=maximum,
+                     scale="log", help=help)
+
+
 def finite_value(f: Function, x: float, n: int = 0) -> float | None:
     """f⁽ⁿ⁾(x) as a finite float, or None where it is undefined (NaN or ±∞)."""
     v = f.value(x, n)

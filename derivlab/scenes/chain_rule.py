@@ -22,7 +22,7 @@ import sympy as sp
 from derivlab.expr import Function
 from derivlab.model import Parameter, View
 
-from .base import Scene, formula_text, typed_function
+from .base import Scene, formula_text, point_parameter, typed_function
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 from .secant import line_through
@@ -108,8 +108,7 @@ class ChainRuleScene(Scene):
                   help="The inner function (applied to h's value when h is not x)."),
         Parameter("h", "x", kind="expression", symbol="h(x)", label="Innermost h",
                   help="An optional third layer applied first; leave it as x for two layers."),
-        Parameter("a", 1.0, symbol="a", label="Point a", minimum=-1e6, maximum=1e6,
-                  help="Where the tangents touch; drag the point on the inner curve."),
+        point_parameter(1.0, "Where the tangents touch; drag the point on the inner curve."),
         Parameter("delta", 0.1, kind="step", symbol="δ", label="Stretch δ", minimum=1e-4, maximum=1.0,
                   scale="log", help="Half-width of the interval [a − δ, a + δ] mapped through the layers."),
     )

@@ -26,7 +26,7 @@ from derivlab.compute.evaluate import evaluate
 from derivlab.expr import classify_differentiability
 from derivlab.model import Parameter, View
 
-from .base import Scene, break_jumps, formula_text, typed_function
+from .base import Scene, break_jumps, formula_text, function_parameter, typed_function
 from .base import finite_value as _value
 from .drawables import Curve, Fill, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .sampling import sample_count
@@ -365,14 +365,7 @@ class DerivativeGraphScene(Scene):
         "its critical and inflection points, and its extremes on [α, β]."
     )
     parameters = (
-        Parameter(
-            "f",
-            "x^3 - 3x",
-            kind="expression",
-            symbol="f(x)",
-            label="Function",
-            help="The function, typed as on paper: x^3 - 3x, x^4 - 2x^2, x e^(-x), |x^2 - 1| ...",
-        ),
+        function_parameter("x^3 - 3x", "The function, typed as on paper: x^3 - 3x, x^4 - 2x^2, x e^(-x), |x^2 - 1| ..."),
         Parameter(
             "alpha",
             -1.5,

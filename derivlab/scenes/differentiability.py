@@ -24,7 +24,14 @@ import numpy as np
 from derivlab.expr import Differentiability, classify_differentiability
 from derivlab.model import Parameter, View
 
-from .base import Scene, formula_text, typed_function
+from .base import (
+    Scene,
+    formula_text,
+    function_parameter,
+    point_parameter,
+    step_parameter,
+    typed_function,
+)
 from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
@@ -199,34 +206,9 @@ class DifferentiabilityScene(Scene):
                 "(not differentiable), weierstrass (W₈ = Σ_{n<8} 0.5ⁿ cos(3ⁿπx)), or custom: your f."
             ),
         ),
-        Parameter(
-            "f",
-            "|x|",
-            kind="expression",
-            symbol="f(x)",
-            label="Function",
-            help="The function, typed as on paper; typing one switches the example to custom.",
-        ),
-        Parameter(
-            "a",
-            0.0,
-            symbol="a",
-            label="Point a",
-            minimum=-1e6,
-            maximum=1e6,
-            help="The point in question: drag it on the curve or type a value.",
-        ),
-        Parameter(
-            "h",
-            0.4,
-            kind="step",
-            symbol="h",
-            label="Step h",
-            minimum=1e-8,
-            maximum=1.0,
-            scale="log",
-            help="Both secants go from (a, f(a)) to a − h and a + h; slide h toward 0.",
-        ),
+        function_parameter("|x|", "The function, typed as on paper; typing one switches the example to custom."),
+        point_parameter(0.0, "The point in question: drag it on the curve or type a value."),
+        step_parameter(0.4, 1.0, "Both secants go from (a, f(a)) to a − h and a + h; slide h toward 0."),
     )
     default_view = View(-1.6, 1.6, -1.2, 2.2)
 

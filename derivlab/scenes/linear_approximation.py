@@ -21,9 +21,16 @@ import mpmath
 import numpy as np
 
 from derivlab.expr import classify_differentiability
-from derivlab.model import Parameter, View
+from derivlab.model import View
 
-from .base import Scene, formula_text, typed_function
+from .base import (
+    Scene,
+    formula_text,
+    function_parameter,
+    point_parameter,
+    step_parameter,
+    typed_function,
+)
 from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
@@ -97,34 +104,9 @@ class LinearApproximationScene(Scene):
     title = "Linear approximation"
     summary = "The tangent is the best linear approximation: its error |f(a+h) − f(a) − f′(a)h| is o(h), about h²."
     parameters = (
-        Parameter(
-            "f",
-            "x^3 - 3x",
-            kind="expression",
-            symbol="f(x)",
-            label="Function",
-            help="The function, typed as on paper: x^3 - 3x, sin(x), e^x, |x|^(3/2) ...",
-        ),
-        Parameter(
-            "a",
-            0.5,
-            symbol="a",
-            label="Point a",
-            minimum=-1e6,
-            maximum=1e6,
-            help="Where the tangent touches: drag the point on the curve or type a value.",
-        ),
-        Parameter(
-            "h",
-            0.6,
-            kind="step",
-            symbol="h",
-            label="Step h",
-            minimum=1e-8,
-            maximum=1.0,
-            scale="log",
-            help="The step at which the error f(a+h) − L(a+h) is shown; either sign.",
-        ),
+        function_parameter("x^3 - 3x", "The function, typed as on paper: x^3 - 3x, sin(x), e^x, |x|^(3/2) ..."),
+        point_parameter(0.5, "Where the tangent touches: drag the point on the curve or type a value."),
+        step_parameter(0.6, 1.0, "The step at which the error f(a+h) − L(a+h) is shown; either sign."),
     )
     default_view = View(-2.5, 2.5, -4.0, 4.0)
 

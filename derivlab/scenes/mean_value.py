@@ -21,7 +21,7 @@ import numpy as np
 
 from derivlab.model import Parameter, View
 
-from .base import Scene, formula_text, typed_function
+from .base import Scene, formula_text, function_parameter, typed_function
 from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
@@ -125,8 +125,7 @@ class MeanValueScene(Scene):
     title = "Mean value theorem"
     summary = "Somewhere in (α, β) the tangent is parallel to the secant: f′(c) = (f(β) − f(α))/(β − α)."
     parameters = (
-        Parameter("f", "x^3 - 3x", kind="expression", symbol="f(x)", label="Function",
-                  help="The function, typed as on paper: x^3 - 3x, sin(x), |x| ..."),
+        function_parameter("x^3 - 3x", "The function, typed as on paper: x^3 - 3x, sin(x), |x| ..."),
         Parameter("alpha", -2.0, symbol="α", label="Left end α", minimum=-1e6, maximum=1e6,
                   help="Left end of the interval: drag its point on the curve."),
         Parameter("beta", 2.0, symbol="β", label="Right end β", minimum=-1e6, maximum=1e6,

@@ -25,7 +25,14 @@ from derivlab.compute import step_error
 from derivlab.compute.complex_eval import NotAnalyticError, complex_evaluator
 from derivlab.model import Parameter, View
 
-from .base import Scene, formula_text, typed_function
+from .base import (
+    Scene,
+    formula_text,
+    function_parameter,
+    point_parameter,
+    step_parameter,
+    typed_function,
+)
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
 from .secant import line_through
@@ -120,12 +127,9 @@ class NumericalDifferentiationScene(Scene):
     title = "Numerical differentiation"
     summary = "Difference quotients against the step h: truncation error, round-off error and the best h."
     parameters = (
-        Parameter("f", "sin(x)", kind="expression", symbol="f(x)", label="Function",
-                  help="The function, typed as on paper: sin(x), e^x, x^3 − 3x, gelu(x) ..."),
-        Parameter("a", 1.0, symbol="a", label="Point a", minimum=-1e6, maximum=1e6,
-                  help="Where the derivative is estimated: drag the point on the curve or type a value."),
-        Parameter("h", 0.3, kind="step", symbol="h", label="Step h", minimum=1e-16, maximum=1.0,
-                  scale="log", help="The step of the secant on the curve and the cursor in the error plot."),
+        function_parameter("sin(x)", "The function, typed as on paper: sin(x), e^x, x^3 − 3x, gelu(x) ..."),
+        point_parameter(1.0, "Where the derivative is estimated: drag the point on the curve or type a value."),
+        step_parameter(0.3, 1.0, "The step of the secant on the curve and the cursor in the error plot.", minimum=1e-16),
         Parameter("method", "central", kind="choice", label="Method", choices=tuple(step_error.METHODS),
                   help="Whose secant is drawn and whose asymptotes and optimal step are shown."),
         Parameter("precision", "float64", kind="choice", label="Precision", choices=("float64", "float32"),

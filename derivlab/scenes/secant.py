@@ -12,9 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from derivlab.model import Parameter, View
+from derivlab.model import View
 
-from .base import Scene, formula_text, typed_function
+from .base import (
+    Scene,
+    formula_text,
+    function_parameter,
+    point_parameter,
+    step_parameter,
+    typed_function,
+)
 from .base import finite_value as _value
 from .drawables import Curve, Label, Markers, Readout, SceneFrame, Table, format_number
 from .sampling import sample_curve
@@ -40,34 +47,9 @@ class SecantScene(Scene):
     title = "Secant to tangent"
     summary = "The derivative as a limit: the secant slope Δf/h tends to f′(a) as h → 0."
     parameters = (
-        Parameter(
-            "f",
-            "x^3 - 3x",
-            kind="expression",
-            symbol="f(x)",
-            label="Function",
-            help="The function, typed as on paper: x^3 - 3x, sin(x^2), 2x e^(-x), |x| ...",
-        ),
-        Parameter(
-            "a",
-            1.3,
-            symbol="a",
-            label="Point a",
-            minimum=-1e6,
-            maximum=1e6,
-            help="Where the tangent touches: drag the point on the curve or type a value.",
-        ),
-        Parameter(
-            "h",
-            1.0,
-            kind="step",
-            symbol="h",
-            label="Step h = Δx",
-            minimum=1e-8,
-            maximum=2.0,
-            scale="log",
-            help="The step from a to the second point; either sign. Slide it toward 0.",
-        ),
+        function_parameter("x^3 - 3x", "The function, typed as on paper: x^3 - 3x, sin(x^2), 2x e^(-x), |x| ..."),
+        point_parameter(1.3, "Where the tangent touches: drag the point on the curve or type a value."),
+        step_parameter(1.0, 2.0, "The step from a to the second point; either sign. Slide it toward 0.", label="Step h = Δx"),
     )
     default_view = View(-2.5, 2.5, -4.0, 4.0)
 
