@@ -70,6 +70,7 @@ class Function:
         self._lock = threading.Lock()
         self._numpy: dict[int, NumpyEvaluator] = {}
         self._mpmath: dict[int, MpmathEvaluator] = {}
+        self._text: str | None = None  # printed once: sympy's printer costs a scene 0.25 ms a frame
 
     @classmethod
     def from_text(
@@ -114,10 +115,9 @@ class Function:
     @property
     def text(self) -> str:
         """Canonical text of f, e.g. ``x**3 - 3*x``; :meth:`from_text` reads it back."""
-        text = self.__dict__.get("_text")
-        if text is None:  # printed once: sympy's printer costs a scene a quarter millisecond a frame
-            text = self.__dict__["_text"] = to_text(self._derivatives[0])
-        return text
+        if self._text is None:
+            self._text = to_text(self._derivatives[0])
+        return self._text
 
     @property
     def latex(self) -> str:

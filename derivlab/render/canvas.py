@@ -648,7 +648,6 @@ class PlotCanvas:
         self._fbo_size: tuple[int, int] | None = None
         self._yuv = None
         self._layers = None
-        self._drawn_size: tuple[int, int] | None = None
         self._zoom_start: tuple[float, float] | None = None
         self._zoom_box = None
         self._zoom_stack: list[View] = []
@@ -1013,7 +1012,7 @@ class PlotCanvas:
         gl.glFlush()
 
     def read_offscreen(self) -> np.ndarray:
-        """The picture the last :meth:`draw_offscreen` drew (rows from the top, as :meth:`render`).
+        """The picture last drawn into the kept framebuffer (rows from the top, as :meth:`render`).
 
         Changes made since that draw (new data for visuals) stay queued for the next
         draw: the framebuffer is bound and read directly, without running VisPy's
@@ -1023,10 +1022,10 @@ class PlotCanvas:
 
         from .readback import read_rgba_into
 
-        if self._fbo is None or self._drawn_size is None:
+        if self._fbo is None:
             raise RuntimeError("draw_offscreen() first")
         self.canvas.set_current()
-        width, height = self._drawn_size
+        width, height = self._fbo_size
         image = np.empty((height, width, 4), np.uint8)
         parser = self.canvas.context.shared.parser
         bound = parser.env.get("fb_stack", [0])[-1]
@@ -1067,7 +1066,6 @@ class PlotCanvas:
             color = gloo.Texture2D(shape=(size[1], size[0], 4), format="rgba", interpolation="linear")
             self._fbo = gloo.FrameBuffer(color=color, depth=gloo.RenderBuffer(size[::-1]))
             self._fbo_size = size
-        self._drawn_size = size
         canvas.push_fbo(self._fbo, (0, 0), canvas.size)
         try:
             if self._layers is not None:

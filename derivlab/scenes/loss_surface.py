@@ -331,17 +331,19 @@ class LossSurfaceScene(Scene):
 
     #: parameters that only turn the 3D view's camera
     CAMERA = ("azimuth", "elevation")
+    #: (values without the camera, view, backend) of the last frame computed, and the frame
+    _last_frame: tuple | None = None
 
     def compute(self, values: Mapping[str, Any], view: View, backend: Backend | None = None) -> SceneFrame:
         """The frame for ``values``; a change of the camera alone (a turntable animation) reuses
         the last frame's surface, paths and panels, with the new azimuth and elevation."""
         key = (tuple(sorted((k, v) for k, v in values.items() if k not in self.CAMERA)), view, id(backend))
-        last = self.__dict__.get("_last_frame")
+        last = self._last_frame
         if last is not None and last[0] == key:
             frame = last[1]
         else:
             frame = self._compute(values, view, backend)
-            self.__dict__["_last_frame"] = (key, frame)
+            self._last_frame = (key, frame)
         camera = (float(values["azimuth"]), float(values["elevation"]))
         if all(p.kind != "3d" or (p.azimuth, p.elevation) == camera for p in frame.panels):
             return frame
