@@ -9,94 +9,34 @@ readout panel. Visuals are created once per drawable key and updated with
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 from vispy import gloo, scene
-from vispy.color import Color
 
 from derivlab.model import View
 from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
 
 from .heatmap import new_heatmap_visual, show_heatmap
-from .speedups import install_speedups
 from .surface3d import SurfaceArea
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
-from .updates import set_data, set_order, set_visible
+from .visuals import (
+    box_triangles,
+    flat,
+    new_text,
+    rgba,
+    set_data,
+    set_order,
+    set_props,
+    set_visible,
+)
 
 DragHandler = Callable[[dict[str, float]], None]
 
 # A Label's anchor names the side of the text that touches its point, as seen on screen;
 # VisPy's anchor_y names it in a y-up frame, so top and bottom swap.
 _VISPY_ANCHOR_Y = {"top": "bottom", "bottom": "top", "center": "center", "baseline": "baseline"}
-
-
-@lru_cache(maxsize=512)
-def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    """(r, g, b, alpha) of a colour name or hex string (parsed once: VisPy's parser is slow)."""
-    r, g, b, _ = Color(color).rgba
-    return (r, g, b, alpha)
-
-
-@lru_cache(maxsize=1)
-def text_face() -> str:
-    """The font for text on the canvas: DejaVu Sans where it is installed, else VisPy's OpenSans.
-
-    OpenSans has no arrows, no superscript minus and no subscripts (h → 0, 10⁻⁸, f′₋)
-    and draws them as boxes.
-    """
-    from vispy.util.fonts import list_fonts
-
-    try:
-        return "DejaVu Sans" if "DejaVu Sans" in list_fonts() else "OpenSans"
-    except Exception:  # noqa: BLE001 - no font listing: keep VisPy's own font
-        return "OpenSans"
-
-
-def _text(**kwargs):
-    """A VisPy Text visual in :func:`text_face`."""
-    install_speedups()
-    return scene.visuals.Text(face=text_face(), **kwargs)
-
-
-
-
-_TEXT_STATE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def set_props(visual, **props) -> None:
-    """Set properties of a visual (text, pos, font_size, color, center, width ...), skipping unchanged ones.
-
-    VisPy redoes work whenever one of these is assigned, even to the same value: a
-    text is laid out again glyph by glyph, a rectangle is tessellated again and its
-    shader rebuilt. A frame of a running animation changes only a few of them, so
-    comparing first saves most of that work.
-    """
-    state = _TEXT_STATE.setdefault(visual, {})
-    for name, value in props.items():
-        if name in ("pos", "color", "border_color", "center"):
-            key = np.asarray(value, dtype=np.float32)
-            key = (key.shape, key.tobytes())
-        elif name == "text":
-            key = tuple(value) if isinstance(value, list) else value
-        else:
-            key = value
-        if state.get(name, _MISSING) != key:
-            setattr(visual, name, value)
-            state[name] = key
-
-
-_MISSING = object()
-
-
-
-
-def _flat(visual) -> None:
-    """Draw in painter's order (by ``order``), blended, with no depth test between flat layers."""
-    visual.set_gl_state("translucent", depth_test=False)
 
 
 def polyline_connect(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,11 +127,11 @@ class PlotArea:
         self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
         set_order(self._axes, z_axes)
         # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
-        self._x_labels = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
-        self._y_labels = _text(parent=self.view.scene, anchor_x="right", anchor_y="center")
-        self._x_name = _text(parent=self.view.scene, anchor_x="right", anchor_y="top")
-        self._y_name = _text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
-        self._title = _text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._x_labels = new_text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
+        self._y_labels = new_text(parent=self.view.scene, anchor_x="right", anchor_y="center")
+        self._x_name = new_text(parent=self.view.scene, anchor_x="right", anchor_y="top")
+        self._y_name = new_text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
+        self._title = new_text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
             set_order(label, z_axes + 1)
         # On a heat map, text sits on boxes of the background colour, or dark text vanishes
@@ -204,20 +144,20 @@ class PlotArea:
         self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
         for backing in (self._backing, self._label_backing):
             set_visible(backing, False)
-            _flat(backing)
+            flat(backing)
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
                        self._x_name, self._y_name, self._title):
-            _flat(visual)
+            flat(visual)
         # The legend is drawn on the canvas over this plane's top right corner.
         canvas_scene = owner.canvas.scene
         self._legend_box = scene.visuals.Rectangle(parent=canvas_scene, center=(0, 0), width=1, height=1)
         self._legend_fill = scene.visuals.Mesh(parent=canvas_scene)
         self._legend_lines = scene.visuals.Line(parent=canvas_scene, method="gl", connect="segments")
-        self._legend_text = _text(parent=canvas_scene, anchor_x="left", anchor_y="center")
+        self._legend_text = new_text(parent=canvas_scene, anchor_x="left", anchor_y="center")
         for i, visual in enumerate((self._legend_box, self._legend_fill, self._legend_lines, self._legend_text)):
             set_order(visual, 990 + i)
             set_visible(visual, False)
-            _flat(visual)
+            flat(visual)
 
     # -- view ----------------------------------------------------------------
     # Deep zoom: the GPU draws in float32, which holds about 7 digits. A window 1e-12 wide
@@ -305,15 +245,15 @@ class PlotArea:
             pts = np.array(vertical + horizontal, dtype=np.float64).reshape(-1, 2)
             return pts - self.origin if len(pts) else np.zeros((2, 2))
 
-        set_data(self._minor_grid, pos=segments(minor_x, minor_y), color=_rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
-        set_data(self._major_grid, pos=segments(major_x, major_y), color=_rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
+        set_data(self._minor_grid, pos=segments(minor_x, minor_y), color=rgba(th.minor_grid), width=o.line_width(1.0) / th.line_scale)
+        set_data(self._major_grid, pos=segments(major_x, major_y), color=rgba(th.grid), width=o.line_width(1.2) / th.line_scale)
 
         # Axes through the origin, or along the nearest edge when the origin is out of view.
         # Log axes have no origin: their axis lines sit on the lower and left edges.
         x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
         y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
         axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
-        set_data(self._axes, pos=axes - self.origin, color=_rgba(th.foreground, 0.85), width=o.line_width(1.6))
+        set_data(self._axes, pos=axes - self.origin, color=rgba(th.foreground, 0.85), width=o.line_width(1.6))
 
         dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
         font = o.font(15)
@@ -337,15 +277,15 @@ class PlotArea:
         if self._y_labels.anchors[0] != anchor:
             set_props(self._y_labels, anchors=(anchor, "center"))
         self._set_labels(self._y_labels, y_texts, np.column_stack([np.full_like(ys, label_x), ys]), font)
-        set_props(self._x_labels, color=_rgba(th.foreground, 0.9))
-        set_props(self._y_labels, color=_rgba(th.foreground, 0.9))
+        set_props(self._x_labels, color=rgba(th.foreground, 0.9))
+        set_props(self._y_labels, color=rgba(th.foreground, 0.9))
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
         # The axis name goes right of the axis, and right of the tick labels when they sit inside the
         # plane; under the title when there is one.
         y_name_drop = o.px(30) + (o.px(26) * th.text_scale if self.title else 0.0)
         self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - y_name_drop * dy]]), o.font(18))
-        set_props(self._x_name, color=_rgba(th.foreground))
-        set_props(self._y_name, color=_rgba(th.foreground))
+        set_props(self._x_name, color=rgba(th.foreground))
+        set_props(self._y_name, color=rgba(th.foreground))
         if self._on_map:
             tick_h = o.px(15) * th.text_scale + o.px(4)
             name_h = o.px(18) * th.text_scale + o.px(4)
@@ -371,7 +311,7 @@ class PlotArea:
         self._show_backing()
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
-            set_props(self._title, color=_rgba(th.foreground))
+            set_props(self._title, color=rgba(th.foreground))
             set_visible(self._title, True)
         else:
             set_visible(self._title, False)
@@ -384,10 +324,7 @@ class PlotArea:
             if not boxes:
                 continue
             b = np.array(boxes, dtype=np.float64) - np.tile(self.origin, 2)
-            x0, y0, x1, y1 = b.T
-            corners = np.stack([np.column_stack(p) for p in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1)
-            triangles = corners[:, [0, 1, 2, 0, 2, 3], :].reshape(-1, 3, 2).astype(np.float32)
-            set_data(backing, vertices=triangles, color=_rgba(self.owner.theme.background, 0.82))
+            set_data(backing, vertices=box_triangles(*b.T), color=rgba(self.owner.theme.background, 0.82))
 
     def _set_labels(self, visual, texts: list[str], pos: np.ndarray, font_size: float) -> None:
         if not texts:
@@ -418,7 +355,7 @@ class PlotArea:
             if not isinstance(drawable, (Fill, Heatmap)):  # those two set an order of their own below
                 set_order(visual, order)  # later drawables on top
             if isinstance(drawable, Curve):
-                color = _rgba(th.color(drawable.role))
+                color = rgba(th.color(drawable.role))
                 width = o.line_width(drawable.width)
                 if drawable.dashed:
                     pos = dash_segments(
@@ -441,7 +378,7 @@ class PlotArea:
                 if len(tris) == 0:
                     set_visible(visual, False)
                     continue
-                set_data(visual, vertices=tris, color=_rgba(th.color(drawable.role), drawable.alpha))
+                set_data(visual, vertices=tris, color=rgba(th.color(drawable.role), drawable.alpha))
                 set_order(visual, -80 + order / 1000)  # regions lie over the grid and under every line
             elif isinstance(drawable, Markers):
                 pos = np.column_stack(self.local(drawable.x, drawable.y)).astype(np.float32)
@@ -453,8 +390,8 @@ class PlotArea:
                     visual,
                     pos=pos,
                     size=o.px(drawable.size) * th.line_scale,
-                    face_color=_rgba(th.color(drawable.role)),
-                    edge_color=_rgba(th.background),
+                    face_color=rgba(th.color(drawable.role)),
+                    edge_color=rgba(th.background),
                     edge_width=o.px(2.0),
                 )
             elif isinstance(drawable, Heatmap):
@@ -480,7 +417,7 @@ class PlotArea:
                     text=drawable.text,
                     pos=np.array([[lx + drawable.offset[0] * dx * o.pixel_scale,
                                    ly - drawable.offset[1] * dy * o.pixel_scale]], np.float32),
-                    color=_rgba(th.color(drawable.role)),
+                    color=rgba(th.color(drawable.role)),
                     font_size=o.font(drawable.size),
                     anchors=(drawable.anchor[0], _VISPY_ANCHOR_Y[drawable.anchor[1]]),
                 )
@@ -515,8 +452,8 @@ class PlotArea:
         elif isinstance(drawable, Heatmap):
             visual = new_heatmap_visual(self.view.scene)
         else:
-            visual = _text(parent=self.view.scene)
-        _flat(visual)
+            visual = new_text(parent=self.view.scene)
+        flat(visual)
         self.kinds[key] = kind
         self.visuals[key] = visual
         return visual
@@ -550,17 +487,17 @@ class PlotArea:
             top = top0 + _h - margin - box_h - o.px(34) * th.text_scale
         set_visible(self._legend_box, True)
         set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
-                  color=_rgba(th.background, 0.88), border_color=_rgba(th.foreground, 0.35))
+                  color=rgba(th.background, 0.88), border_color=rgba(th.foreground, 0.35))
         seg, colors, texts, tpos, tris, tri_colors = [], [], [], [], [], []
         for i, d in enumerate(entries):
             yy = top + o.px(6) + row * (i + 0.5)
             x0 = left + o.px(10)
-            color = _rgba(th.color(d.role))
+            color = rgba(th.color(d.role))
             if isinstance(d, Fill):
                 half = row * 0.3
                 corners = [[x0, yy - half], [x0 + swatch, yy - half], [x0 + swatch, yy + half], [x0, yy + half]]
                 tris += [corners[0], corners[1], corners[2], corners[0], corners[2], corners[3]]
-                tri_colors += [_rgba(th.color(d.role), min(1.0, d.alpha * 2.5))] * 6
+                tri_colors += [rgba(th.color(d.role), min(1.0, d.alpha * 2.5))] * 6
             elif d.dashed:
                 seg += [[x0, yy], [x0 + swatch * 0.4, yy], [x0 + swatch * 0.6, yy], [x0 + swatch, yy]]
                 colors += [color] * 4
@@ -580,7 +517,7 @@ class PlotArea:
                                        vertex_colors=np.array(tri_colors, np.float32).reshape(-1, 3, 4))
         set_visible(self._legend_text, True)
         set_props(self._legend_text, text=texts, pos=np.array(tpos, np.float32), font_size=o.font(15),
-                 color=_rgba(th.foreground))
+                 color=rgba(th.foreground))
 
     def dispose(self) -> None:
         """Take this plane's visuals off the canvas."""
@@ -659,12 +596,12 @@ class PlotCanvas:
 
         # Screen-space overlays on the main plane: legend (top right), readouts (top left), message (bottom).
         self._readout_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
-        self._readout_text = _text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
-        self._message_text = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
+        self._readout_text = new_text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
+        self._message_text = new_text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
         overlays = (self._readout_box, self._readout_text, self._message_text)
         for i, overlay in enumerate(overlays):
             set_order(overlay, 1000 + i)  # over the planes
-            _flat(overlay)
+            flat(overlay)
 
         self.set_view(View())
         self.view.scene.transform.changed.connect(self._on_transform_changed)
@@ -809,8 +746,8 @@ class PlotCanvas:
         first = self.main if self.main.shown or not self.panels else next(iter(self.panels.values()))
         left0, top0, w, h = first.canvas_rect()
         th = self.theme
-        box_color = _rgba(th.background, 0.88)
-        border = _rgba(th.foreground, 0.35)
+        box_color = rgba(th.background, 0.88)
+        border = rgba(th.foreground, 0.35)
         margin = self.px(14)
         row = self.px(30) * th.text_scale
         for area in self.panels.values():
@@ -833,7 +770,7 @@ class PlotCanvas:
                 [[left0 + margin + self.px(10), top0 + margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
                 np.float32,
             ))
-            set_props(self._readout_text, color=np.array([_rgba(th.color(r.role)) for r in readouts], np.float32),
+            set_props(self._readout_text, color=np.array([rgba(th.color(r.role)) for r in readouts], np.float32),
                      font_size=self.font(16))
         else:
             set_visible(self._readout_box, False)
@@ -845,7 +782,7 @@ class PlotCanvas:
         set_visible(self._message_text, bool(message))
         if message:
             set_props(self._message_text, text=message, pos=(left0 + w / 2, top0 + h - margin),
-                     font_size=self.font(17), color=_rgba(th.color("tangent")))
+                     font_size=self.font(17), color=rgba(th.color("tangent")))
         self._layout_caption(left0, top0, w, h)
 
     # -- caption (presentation) -------------------------------------------------
@@ -865,11 +802,11 @@ class PlotCanvas:
             return
         if visual is None:
             self._caption_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
-            self._caption_text = visual = _text(parent=self.canvas.scene, anchor_x="center", anchor_y="center")
+            self._caption_text = visual = new_text(parent=self.canvas.scene, anchor_x="center", anchor_y="center")
             set_order(self._caption_box, 1100)
             set_order(visual, 1101)
-            _flat(self._caption_box)
-            _flat(visual)
+            flat(self._caption_box)
+            flat(visual)
         th = self.theme
         size = 22 * th.text_scale * self.pixel_scale
         room = w - 2 * self.px(20)
@@ -879,10 +816,10 @@ class PlotCanvas:
         box_w = min(room, len(text) * size * 0.56 + 2 * size)
         center = (left + w / 2, top + h - self.px(24) - box_h / 2)
         set_props(self._caption_box, center=center, width=box_w, height=box_h,
-                  color=_rgba(th.background, 0.9), border_color=_rgba(th.foreground, 0.5))
+                  color=rgba(th.background, 0.9), border_color=rgba(th.foreground, 0.5))
         set_visible(self._caption_box, True)
         set_props(visual, text=text, pos=center, font_size=self.font(22) * size / (22 * th.text_scale * self.pixel_scale),
-                  color=_rgba(th.foreground))
+                  color=rgba(th.foreground))
         set_visible(visual, True)
 
     def set_pixel_scale(self, scale: float) -> None:
@@ -920,10 +857,10 @@ class PlotCanvas:
         if self._zoom_box is None:
             self._zoom_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
             set_order(self._zoom_box, 1200)
-            _flat(self._zoom_box)
+            flat(self._zoom_box)
         size = np.maximum(hi - lo, 1.0)
         set_props(self._zoom_box, center=tuple((lo + hi) / 2), width=float(size[0]), height=float(size[1]),
-                  color=_rgba(self.theme.color("secant"), 0.15), border_color=_rgba(self.theme.color("secant")))
+                  color=rgba(self.theme.color("secant"), 0.15), border_color=rgba(self.theme.color("secant")))
         set_visible(self._zoom_box, True)
         self.canvas.update()
 

@@ -21,7 +21,7 @@ from vispy.visuals import Visual
 from derivlab.resources import read_shader
 from derivlab.scenes.drawables import Heatmap
 
-from .updates import set_data, set_order
+from .visuals import set_data, set_order
 
 if TYPE_CHECKING:
     from .canvas import PlotArea

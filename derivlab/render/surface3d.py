@@ -30,7 +30,7 @@ from derivlab.scenes.drawables import Curve3D, Markers3D, Panel, Surface
 
 from .heatmap import CONTOUR_COLOR, colormap_table
 from .ticks import nice_step, tick_labels, ticks
-from .updates import set_order, set_visible
+from .visuals import box_triangles, new_text, rgba, set_order, set_props, set_visible
 
 if TYPE_CHECKING:
     from .canvas import PlotCanvas
@@ -45,12 +45,6 @@ LIFT = 0.015
 FIELD_OF_VIEW = 30.0
 #: what the camera fits in the panel, in box units: the box with its labels, across and up
 FIT_ACROSS, FIT_UP = 3.8, 3.1
-
-
-def _rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
-    from .canvas import _rgba as rgba
-
-    return rgba(color, alpha)
 
 
 def surface_mesh(surface: Surface, cells: int = MESH_CELLS) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -126,8 +120,8 @@ class SurfaceArea:
         parent = self.view.scene
         self._frame = scene.visuals.Line(parent=parent, method="gl", connect="segments")
         self._ticks = scene.visuals.Line(parent=parent, method="gl", connect="segments")
-        self._tick_text = scene.visuals.Text(parent=parent, face=_face(), anchor_x="center", anchor_y="center")
-        self._names = scene.visuals.Text(parent=parent, face=_face(), anchor_x="center", anchor_y="center")
+        self._tick_text = new_text(parent=parent, anchor_x="center", anchor_y="center")
+        self._names = new_text(parent=parent, anchor_x="center", anchor_y="center")
         # All depth-tested: what stands behind the surface is hidden by it. The text comes after
         # the surface, whose pixels would otherwise fail the depth test against its glyph boxes.
         for order, visual in zip((-50, -49, 50, 51), (self._frame, self._ticks, self._tick_text, self._names),
@@ -138,9 +132,9 @@ class SurfaceArea:
         # background colour (readable over any part of the surface), placed where the camera
         # projects their points.
         canvas_scene = owner.canvas.scene
-        self._title = scene.visuals.Text(parent=canvas_scene, face=_face(), anchor_x="center", anchor_y="bottom")
+        self._title = new_text(parent=canvas_scene, anchor_x="center", anchor_y="bottom")
         self._label_boxes = scene.visuals.Mesh(parent=canvas_scene)
-        self._label_text = scene.visuals.Text(parent=canvas_scene, face=_face(), anchor_x="center", anchor_y="center")
+        self._label_text = new_text(parent=canvas_scene, anchor_x="center", anchor_y="center")
         for order, visual in enumerate((self._title, self._label_boxes, self._label_text)):
             set_order(visual, 980 + order)
             visual.set_gl_state("translucent", depth_test=False)
@@ -218,7 +212,7 @@ class SurfaceArea:
                 set_visible(solid, shown)
                 set_visible(ghost, shown)
                 if shown:
-                    color = _rgba(th.color(drawable.role))
+                    color = rgba(th.color(drawable.role))
                     solid.set_data(pos=pos, color=color, width=o.line_width(drawable.width), connect=connect)
                     ghost.set_data(pos=pos, color=color[:3] + (0.35,), width=o.line_width(drawable.width * 0.6),
                                    connect=connect)
@@ -231,7 +225,7 @@ class SurfaceArea:
                 set_visible(points, len(pos) > 0)
                 if len(pos):
                     points.set_data(pos=pos, size=o.px(drawable.size) * th.line_scale,
-                                    face_color=_rgba(th.color(drawable.role)), edge_color=_rgba(th.background),
+                                    face_color=rgba(th.color(drawable.role)), edge_color=rgba(th.background),
                                     edge_width=o.px(2.0))
                     set_order(points, 100 + order)
                     if drawable.label:
@@ -244,8 +238,6 @@ class SurfaceArea:
 
     def _layout_labels(self) -> None:
         """Each marker's label above its point on screen, on a box of the background colour."""
-        from .canvas import set_props
-
         o = self.owner
         th = o.theme
         if not self._labels:
@@ -255,7 +247,7 @@ class SurfaceArea:
         left, top, w, h = self.canvas_rect()
         tr = self.view.scene.node_transform(o.canvas.scene)
         height = o.px(14) * th.text_scale
-        texts, centres, colors, corners = [], [], [], []
+        texts, centres, colors, boxes = [], [], [], []
         for text, role, point, size in self._labels:
             mapped = tr.map(np.append(point, 1.0))
             col, row = mapped[:2] / mapped[3]
@@ -265,16 +257,13 @@ class SurfaceArea:
                 continue
             texts.append(text)
             centres.append((col, row))
-            colors.append(_rgba(th.color(role)))
-            corners.append([[col - half_w, row - half_h], [col + half_w, row - half_h],
-                            [col + half_w, row + half_h], [col - half_w, row + half_h]])
+            colors.append(rgba(th.color(role)))
+            boxes.append((col - half_w, row - half_h, col + half_w, row + half_h))
         set_visible(self._label_text, bool(texts))
         set_visible(self._label_boxes, bool(texts))
         if not texts:
             return
-        quads = np.array(corners, np.float32)
-        triangles = quads[:, [0, 1, 2, 0, 2, 3], :].reshape(-1, 3, 2)
-        self._label_boxes.set_data(vertices=triangles, color=_rgba(th.background, 0.82))
+        self._label_boxes.set_data(vertices=box_triangles(*np.array(boxes).T), color=rgba(th.background, 0.82))
         set_props(self._label_text, text=texts, pos=np.array(centres, np.float32), font_size=o.font(14),
                   color=np.array(colors, np.float32))
 
@@ -354,8 +343,6 @@ class SurfaceArea:
     # -- box, ticks, names, title ----------------------------------------------
     def update_grid(self) -> None:
         """The box's floor and vertical edge, ticks on the edges nearest the camera, names, title."""
-        from .canvas import set_props
-
         o = self.owner
         th = o.theme
         self._quadrant = sx, sy = self._front_quadrant()
@@ -366,7 +353,7 @@ class SurfaceArea:
         # the vertical axis on the corner left of the camera's view: (−sy, sx) turns the front corner a quarter
         zx, zy = (-sx, sy) if sx == sy else (sx, -sy)
         edges = floor + [[zx, zy, 0], [zx, zy, h]]
-        self._frame.set_data(pos=np.array(edges, np.float32), color=_rgba(th.foreground, 0.7),
+        self._frame.set_data(pos=np.array(edges, np.float32), color=rgba(th.foreground, 0.7),
                              width=o.line_width(1.4))
         w_px, h_px = (max(2.0, float(s)) for s in self.view.size)
         tick_len = 0.05
@@ -393,27 +380,25 @@ class SurfaceArea:
                 texts.append(text)
                 positions.append(p + 3.2 * tick_len * out)
         self._ticks.set_data(pos=np.array(segments, np.float32) if segments else np.zeros((2, 3), np.float32),
-                             color=_rgba(th.foreground, 0.7), width=o.line_width(1.2))
+                             color=rgba(th.foreground, 0.7), width=o.line_width(1.2))
         set_visible(self._tick_text, bool(texts))
         if texts:
             set_props(self._tick_text, text=texts, pos=np.array(positions, np.float32), font_size=o.font(13),
-                      color=_rgba(th.foreground, 0.9))
+                      color=rgba(th.foreground, 0.9))
         panel = self.panel
         names = [panel.x_name, panel.y_name, panel.z_name] if panel is not None else ["x", "y", "z"]
         name_pos = np.array([[0.0, sy * 1.42, 0.0], [sx * 1.42, 0.0, 0.0], [zx * 1.08, zy * 1.08, h * 1.12]], np.float32)
-        set_props(self._names, text=names, pos=name_pos, font_size=o.font(16), color=_rgba(th.foreground))
+        set_props(self._names, text=names, pos=name_pos, font_size=o.font(16), color=rgba(th.foreground))
         self._layout_title()
 
     def _layout_title(self) -> None:
-        from .canvas import set_props
-
         o = self.owner
         if not self.title:
             set_visible(self._title, False)
             return
         left, top, w, _h = self.canvas_rect()
         set_props(self._title, text=self.title, pos=(left + w / 2, top + o.px(8)), font_size=o.font(17),
-                  color=_rgba(o.theme.foreground))
+                  color=rgba(o.theme.foreground))
         set_visible(self._title, True)
 
     def fit_camera(self) -> None:
@@ -462,9 +447,3 @@ class SurfaceArea:
         for visual in (self._title, self._label_boxes, self._label_text):
             visual.parent = None
         self.view.parent = None
-
-
-def _face() -> str:
-    from .canvas import text_face
-
-    return text_face()
