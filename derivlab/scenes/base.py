@@ -131,6 +131,16 @@ def step_parameter(default: float, maximum: float, help: str, label: str = "Step
                      scale="log", help=help)
 
 
+def adam_parameters() -> tuple[Parameter, Parameter]:
+    """Adam's decay rates β₁ (mean of the gradients) and β₂ (mean of their squares)."""
+    return (
+        Parameter("beta1", 0.9, symbol="β₁", label="Adam β₁", minimum=0.0, maximum=0.999,
+                  help="Adam: decay of the mean of the gradients."),
+        Parameter("beta2", 0.999, symbol="β₂", label="Adam β₂", minimum=0.0, maximum=0.99999,
+                  help="Adam: decay of the mean of the squared gradients."),
+    )
+
+
 def finite_value(f: Function, x: float, n: int = 0) -> float | None:
     """f⁽ⁿ⁾(x) as a finite float, or None where it is undefined (NaN or ±∞)."""
     v = f.value(x, n)

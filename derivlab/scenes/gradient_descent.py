@@ -21,7 +21,7 @@ import numpy as np
 from derivlab.compute import optimizers
 from derivlab.model import Parameter, View
 
-from .base import Scene, formula_text, typed_function
+from .base import Scene, adam_parameters, formula_text, typed_function
 from .drawables import Curve, Label, Markers, Panel, Readout, SceneFrame, format_number
 from .sampling import sample_curve
 
@@ -104,10 +104,7 @@ class GradientDescentScene(Scene):
                   help="Plain gradient descent, heavy-ball momentum, or Adam."),
         Parameter("beta", 0.9, symbol="β", label="Momentum β", minimum=0.0, maximum=0.999,
                   help="Momentum: v ← βv + f′(θ), θ ← θ − ηv."),
-        Parameter("beta1", 0.9, symbol="β₁", label="Adam β₁", minimum=0.0, maximum=0.999,
-                  help="Adam: decay of the mean of the gradients."),
-        Parameter("beta2", 0.999, symbol="β₂", label="Adam β₂", minimum=0.0, maximum=0.99999,
-                  help="Adam: decay of the mean of the squared gradients."),
+        *adam_parameters(),
     )
     default_view = View(-3.0, 3.0, -1.5, 8.0)
 

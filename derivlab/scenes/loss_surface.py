@@ -42,7 +42,7 @@ from derivlab.compute.network import (
 )
 from derivlab.model import Parameter, View
 
-from .base import Scene
+from .base import Scene, adam_parameters
 from .drawables import (
     Curve,
     Curve3D,
@@ -239,10 +239,7 @@ class LossSurfaceScene(Scene):
                   help="Optimiser steps."),
         Parameter("beta", 0.9, symbol="β", label="Momentum β", minimum=0.0, maximum=0.999,
                   help="Momentum: m ← βm + ∇L, θ ← θ − ηm."),
-        Parameter("beta1", 0.9, symbol="β₁", label="Adam β₁", minimum=0.0, maximum=0.999,
-                  help="Adam: decay of the mean of the gradients."),
-        Parameter("beta2", 0.999, symbol="β₂", label="Adam β₂", minimum=0.0, maximum=0.99999,
-                  help="Adam: decay of the mean of the squared gradients."),
+        *adam_parameters(),
         Parameter("u0", -1.0, symbol="u₀", label="Start u₀", minimum=-1e3, maximum=1e3,
                   help="Start of the optimisers along x; drag the start point."),
         Parameter("v0", -1.2, symbol="v₀", label="Start v₀", minimum=-1e3, maximum=1e3,
