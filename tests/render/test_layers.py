@@ -129,3 +129,25 @@ def test_a_drawn_frame_reads_back_unchanged_by_later_updates():
         assert np.array_equal(r.render(), first)
     finally:
         r.close()
+
+
+@pytest.mark.parametrize(("name", "values", "clears_depth"), [
+    ("secant", {"f": "x^3 - 3x", "a": 1.3}, False),
+    ("loss-surface", {"view": "3D surface", "samples": 32, "hidden": 2, "resolution": 16, "arrows": 3,
+                      "steps": 10, "train_steps": 50}, True),
+])
+def test_depth_is_cleared_only_for_nodes_that_test_it(name, values, clears_depth):
+    # clearing depth writes every pixel of the depth buffer: a flat picture skips it, a 3D one needs it
+    r = renderer(name, values, None, True)
+    calls = []
+    try:
+        r.render()
+        r.presenter.set_values({"steps": 12} if name == "loss-surface" else {"h": 0.7})
+        r.render()  # the unchanged layers are kept as a picture from here on
+        clear = r.canvas.canvas.context.clear
+        r.canvas.canvas.context.clear = lambda *a, **k: (calls.append(k.get("depth")), clear(*a, **k))[1]
+        r.presenter.set_values({"steps": 11} if name == "loss-surface" else {"h": 0.5})
+        r.render()
+        assert calls == [clears_depth]
+    finally:
+        r.close()
