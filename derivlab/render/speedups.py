@@ -12,9 +12,12 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def install_speedups() -> None:
-    """Install both: glyph bitmaps in one copy, shader variables parsed once per source."""
+    """Glyph bitmaps in one copy, shader variables parsed once per source, glyph fields kept on disk."""
+    from .glyphs import keep_distance_fields
+
     _read_glyph_bitmaps_in_one_piece()
     _parse_shader_variables_once()
+    keep_distance_fields()
 
 
 def _read_glyph_bitmaps_in_one_piece() -> None:
