@@ -216,6 +216,52 @@ def rgba_frame(image: np.ndarray):
     return frame
 
 
+class RgbaFrames:
+    """FFmpeg RGBA frames that pictures are read into straight from OpenGL, each reused once converted.
+
+    A frame of a video is read into an FFmpeg frame's own memory (rows from the
+    top, see :meth:`PlotCanvas.read_offscreen`) instead of a numpy array that is
+    then copied, and goes back to the pool when the encoder thread has converted
+    it to YUV. :meth:`take` hands out a (height, width, 4) view of a frame's plane
+    (rows padded to FFmpeg's line size); only frames in flight exist, at most the
+    encoder queue's length and two, and their memory is not asked of the system
+    again for each frame.
+    """
+
+    def __init__(self, width: int, height: int):
+        self.width, self.height = width, height
+        self.made = 0
+        self._lock = threading.Lock()
+        self._free: list[np.ndarray] = []
+        self._frames: dict[int, tuple[Any, np.ndarray]] = {}  # id(view) -> (frame, view)
+
+    def take(self) -> np.ndarray:
+        """A free frame's pixels as a writable (height, width, 4) uint8 view."""
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        import av
+
+        frame = av.VideoFrame(self.width, self.height, "rgba")
+        plane = frame.planes[0]
+        view = np.ndarray((self.height, self.width, 4), np.uint8, buffer=plane,
+                          strides=(plane.line_size, 4, 1))
+        with self._lock:
+            self._frames[id(view)] = (frame, view)
+            self.made += 1
+        return view
+
+    def frame_of(self, image: np.ndarray):
+        """The FFmpeg frame whose pixels ``image`` is (from :meth:`take`), or None."""
+        entry = self._frames.get(id(image))
+        return entry[0] if entry is not None and entry[1] is image else None
+
+    def give_back(self, image: np.ndarray) -> None:
+        """``image`` (from :meth:`take`) may be drawn into again."""
+        with self._lock:
+            self._free.append(image)
+
+
 class VideoEncoder:
     """Frames → one video file through PyAV (FFmpeg): H.264 in MP4, VP9 in WebM.
 
@@ -246,6 +292,8 @@ class VideoEncoder:
             context.color_primaries = ColorPrimaries.BT709
             context.color_trc = ColorTrc.BT709
         self.frame_index = 0
+        #: frames the renderer reads into (:class:`RgbaFrames`); others are copied into a new frame
+        self.rgba_frames: RgbaFrames | None = None
 
     def codec_options(self) -> dict[str, str]:
         if self.plan.format == "mp4":
@@ -262,8 +310,12 @@ class VideoEncoder:
             return av.VideoFrame.from_ndarray(image, format="yuv420p")
         from av.video.reformatter import ColorRange, Colorspace
 
-        frame = rgba_frame(image)
-        return frame.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
+        pooled = self.rgba_frames.frame_of(image) if self.rgba_frames is not None else None
+        frame = pooled if pooled is not None else rgba_frame(image)
+        converted = frame.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
+        if pooled is not None:
+            self.rgba_frames.give_back(image)
+        return converted
 
     def write(self, image: np.ndarray) -> None:
         frame = self.video_frame(image)
@@ -479,6 +531,7 @@ class AnimationExport:
         self.convert_on_gpu = convert_on_gpu
         self._gpu_yuv = False
         self._drawn_frame: int | None = None  # the frame the canvas holds, drawn but not read
+        self._rgba_frames: RgbaFrames | None = None  # FFmpeg frames read into (MP4, WebM)
         base = scene.new_state(values)  # refuses bad values before anything is drawn
         self.base_values = base.as_dict()
         timeline.validate(scene.parameters, self.plan.fps)
@@ -520,6 +573,8 @@ class AnimationExport:
                 self._renderer.canvas.keep_unchanged_layers()
             self._gpu_yuv = self._use_gpu_yuv()
             encoder = self._open_encoder()
+            if isinstance(encoder, VideoEncoder) and not isinstance(encoder, GifEncoder) and self._pipelined:
+                self._rgba_frames = encoder.rgba_frames = RgbaFrames(*self.plan.size)
             self._encoder_thread = EncoderThread(encoder, maxsize=self.queue_frames)
         except BaseException as exc:
             self._fail(exc)
@@ -603,7 +658,8 @@ class AnimationExport:
         following = i + 1 < self.frames_total
         if following:
             self._prepare(self.times[i + 1])
-        image = canvas.read_offscreen()
+        frames = self._rgba_frames if canvas.offscreen_size == self.plan.size else None
+        image = canvas.read_offscreen(frames.take() if frames is not None else None)
         if image.shape[:2] != (self.plan.size[1], self.plan.size[0]):
             raise ExportError(f"the OpenGL driver drew {image.shape[1]}x{image.shape[0]} instead of "
                               f"{self.plan.size[0]}x{self.plan.size[1]}")
@@ -722,6 +778,7 @@ __all__ = [
     "GifEncoder",
     "PngSequenceWriter",
     "Progress",
+    "RgbaFrames",
     "VideoEncoder",
     "export_animation",
     "format_for_path",

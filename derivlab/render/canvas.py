@@ -948,8 +948,12 @@ class PlotCanvas:
         self.canvas.context.flush_commands()
         gl.glFlush()
 
-    def read_offscreen(self) -> np.ndarray:
+    def read_offscreen(self, out: np.ndarray | None = None) -> np.ndarray:
         """The picture last drawn into the kept framebuffer (rows from the top, as :meth:`render`).
+
+        With ``out`` (a (height, width, 4) uint8 array, rows possibly padded, such as
+        an FFmpeg frame's plane) the pixels go there and ``out`` is returned: with
+        Mesa's ``GL_MESA_pack_invert`` they are read straight into it, top row first.
 
         Changes made since that draw (new data for visuals) stay queued for the next
         draw: the framebuffer is bound and read directly, without running VisPy's
@@ -957,21 +961,28 @@ class PlotCanvas:
         """
         from vispy.gloo import gl
 
-        from .readback import read_rgba_into
+        from .readback import read_rgba_into, read_rgba_top_down
 
         if self._fbo is None:
             raise RuntimeError("draw_offscreen() first")
         self.canvas.set_current()
         width, height = self._fbo_size
-        image = np.empty((height, width, 4), np.uint8)
         parser = self.canvas.context.shared.parser
         bound = parser.env.get("fb_stack", [0])[-1]
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, parser.get_object(self._fbo.id).handle)
         try:
+            if out is not None:
+                return read_rgba_top_down(out, width, height, id(self.canvas.context.shared))
+            image = np.empty((height, width, 4), np.uint8)
             read_rgba_into(image, width, height)
         finally:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, bound)
         return image[::-1]  # GL's rows run bottom-up
+
+    @property
+    def offscreen_size(self) -> tuple[int, int] | None:
+        """(width, height) in pixels of the framebuffer drawn offscreen, None before the first draw."""
+        return self._fbo_size
 
     def render_yuv420(self) -> np.ndarray:
         """The current picture as BT.709 limited-range YUV 4:2:0, shape (3H/2, W) uint8.

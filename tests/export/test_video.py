@@ -401,3 +401,36 @@ def test_rgba_frame_copies_a_flipped_view():
     frame = rgba_frame(image[::-1])
     assert (frame.width, frame.height) == (50, 36)
     assert np.array_equal(frame.to_ndarray(), image[::-1])
+
+
+def test_frames_read_into_ffmpeg_frames_are_reused_and_encode_the_same(tmp_path, monkeypatch):
+    # MP4 frames are read from OpenGL straight into pooled FFmpeg frames; the video is the one
+    # the copying path writes, and only the frames in flight are ever made
+    job = AnimationExport(tmp_path / "pooled.mp4", SCENE, clip(30, 24), VALUES, size=(640, 360), fps=24)
+    job.run()
+    assert job._rgba_frames is not None
+    assert 1 <= job._rgba_frames.made <= job.queue_frames + 2
+    import derivlab.export.video as video
+
+    monkeypatch.setattr(video, "RgbaFrames", lambda *size: None)
+    copied = AnimationExport(tmp_path / "copied.mp4", SCENE, clip(30, 24), VALUES, size=(640, 360), fps=24)
+    copied.run()
+    assert copied._rgba_frames is None
+    pooled_frames, copied_frames = decode(tmp_path / "pooled.mp4"), decode(tmp_path / "copied.mp4")
+    assert len(pooled_frames) == len(copied_frames) == 30
+    assert all(np.array_equal(a, b) for a, b in zip(pooled_frames, copied_frames, strict=True))
+
+
+def test_rgba_frames_hand_out_writable_views_of_padded_planes():
+    from derivlab.export.video import RgbaFrames
+
+    frames = RgbaFrames(50, 36)  # 200-byte rows: FFmpeg pads its planes' lines
+    view = frames.take()
+    assert view.shape == (36, 50, 4) and view.strides[1:] == (4, 1)
+    image = np.random.default_rng(1).integers(0, 256, (36, 50, 4), dtype=np.uint8)
+    view[...] = image
+    frame = frames.frame_of(view)
+    assert np.array_equal(frame.to_ndarray(), image)
+    assert frames.frame_of(image) is None  # not one of the pool's
+    frames.give_back(view)
+    assert frames.take() is view and frames.made == 1
