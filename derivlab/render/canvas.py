@@ -30,6 +30,7 @@ from .visuals import (
     set_order,
     set_props,
     set_visible,
+    text_width,
 )
 
 DragHandler = Callable[[dict[str, float]], None]
@@ -139,6 +140,8 @@ class PlotArea:
         self._on_map = False
         self._tick_boxes: list[tuple[float, float, float, float]] = []
         self._label_boxes: list[tuple[float, float, float, float]] = []
+        #: boxes (x0, y0, x1, y1) in plane coordinates around tick labels and axis names, by kind
+        self._axis_boxes: dict[str, list[tuple[float, float, float, float]]] = {}
         self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
         set_order(self._backing, z_axes + 0.5)
         self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
@@ -268,9 +271,9 @@ class PlotArea:
         ys = major_y[keep_y & (major_y > view.y_min + edge_y) & (major_y < view.y_max - edge_y)]
         y_texts = label_y_fn(ys, step_y)
         # y labels sit left of the y axis, unless they would be cut at the left edge (the axis is
-        # near it, or out of view): then they sit right of it, inside the plane.
-        text_px = max((len(t) for t in y_texts), default=0) * 0.6 * o.px(15) * th.text_scale
-        if y_axis_x - (pad + text_px) * dx >= view.x_min:
+        # near it, or out of view; they keep a pad from the edge too): then they sit right of it, inside the plane.
+        text_px = max((text_width(t, o.px(15) * th.text_scale) for t in y_texts), default=0.0)
+        if y_axis_x - (2 * pad + text_px) * dx >= view.x_min:
             label_x, anchor = y_axis_x - pad * dx, "right"
         else:
             label_x, anchor = min(y_axis_x + pad * dx, view.x_max - (pad + text_px) * dx), "left"
@@ -281,33 +284,41 @@ class PlotArea:
         set_props(self._y_labels, color=rgba(th.foreground, 0.9))
         self._set_labels(self._x_name, [self.x_name], np.array([[view.x_max - pad * dx, x_axis_y + pad * dy]]), o.font(18))
         # The axis name goes right of the axis, and right of the tick labels when they sit inside the
-        # plane; under the title when there is one.
-        y_name_drop = o.px(30) + (o.px(26) * th.text_scale if self.title else 0.0)
-        self._set_labels(self._y_name, [self.y_name], np.array([[(label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx, view.y_max - y_name_drop * dy]]), o.font(18))
+        # plane; under the title when there is one, on a row no tick label shares.
+        y_name_x = (label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx
+        # Rows (top, bottom) in pixels from the plane's top that the name must not share: the tick
+        # labels on its side of the axis, and the x axis's labels and name below them.
+        avoid: list[tuple[float, float]] = []
+        if anchor == "left":
+            tick_h = self._tick_height()
+            avoid += [((view.y_max - y) / dy - 0.5 * tick_h, (view.y_max - y) / dy + 0.5 * tick_h) for y in ys]
+            x_axis_row = (view.y_max - x_axis_y) / dy
+            avoid.append((x_axis_row - pad - self._name_height(), max(x_axis_row, (view.y_max - label_y) / dy + tick_h)))
+        y_name_drop = self._y_name_drop(avoid, h_px)
+        y_name_y = view.y_max - y_name_drop * dy
+        self._set_labels(self._y_name, [self.y_name], np.array([[y_name_x, y_name_y]]), o.font(18))
         set_props(self._x_name, color=rgba(th.foreground))
         set_props(self._y_name, color=rgba(th.foreground))
-        if self._on_map:
-            tick_h = o.px(15) * th.text_scale + o.px(4)
-            name_h = o.px(18) * th.text_scale + o.px(4)
-            width = lambda text, size: (0.6 * len(text) * o.px(size) * th.text_scale + o.px(6))  # noqa: E731
-            boxes = []
-            for x, text in zip(xs, label_x_fn(xs, step_x), strict=True):
-                half = 0.5 * width(text, 15) * dx
-                boxes.append((x - half, label_y - tick_h * dy, x + half, label_y + o.px(2) * dy))
-            for y, text in zip(ys, y_texts, strict=True):
-                w_text = width(text, 15) * dx
-                x0 = label_x - w_text if anchor == "right" else label_x
-                boxes.append((x0 - o.px(2) * dx, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
-            x_name_w = width(self.x_name, 18) * dx
-            x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
-            boxes.append((x_name_at[0] - x_name_w, x_name_at[1], x_name_at[0] + o.px(2) * dx, x_name_at[1] + name_h * dy))
-            y_name_x = (label_x + text_px * dx if anchor == "left" else y_axis_x) + pad * dx
-            y_name_y = view.y_max - y_name_drop * dy
-            boxes.append((y_name_x - o.px(3) * dx, y_name_y - name_h * dy, y_name_x + width(self.y_name, 18) * dx,
-                          y_name_y + o.px(3) * dy))
-            self._tick_boxes = boxes
-        else:
-            self._tick_boxes = []
+        # Boxes (x0, y0, x1, y1) in plane coordinates around the tick labels and axis names.
+        tick_h, name_h = self._tick_height(), self._name_height()
+        width = lambda text, size: text_width(text, o.px(size) * th.text_scale) + o.px(6)  # noqa: E731
+        x_tick_boxes = []
+        for x, text in zip(xs, label_x_fn(xs, step_x), strict=True):
+            half = 0.5 * width(text, 15) * dx
+            x_tick_boxes.append((x - half, label_y - tick_h * dy, x + half, label_y + o.px(2) * dy))
+        y_tick_boxes = []
+        for y, text in zip(ys, y_texts, strict=True):
+            w_text = width(text, 15) * dx
+            x0 = label_x - w_text if anchor == "right" else label_x
+            y_tick_boxes.append((x0 - o.px(2) * dx, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
+        x_name_w = width(self.x_name, 18) * dx
+        x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
+        x_name_box = (x_name_at[0] - x_name_w, x_name_at[1], x_name_at[0] + o.px(2) * dx, x_name_at[1] + name_h * dy)
+        y_name_box = (y_name_x - o.px(3) * dx, y_name_y - name_h * dy, y_name_x + width(self.y_name, 18) * dx,
+                      y_name_y + o.px(3) * dy)
+        self._axis_boxes = {"x ticks": x_tick_boxes, "y ticks": y_tick_boxes, "x name": [x_name_box],
+                            "y name": [y_name_box]}
+        self._tick_boxes = [*x_tick_boxes, *y_tick_boxes, x_name_box, y_name_box] if self._on_map else []
         self._show_backing()
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
@@ -316,6 +327,56 @@ class PlotArea:
         else:
             set_visible(self._title, False)
         self._grid_key = key
+
+    def _tick_height(self) -> float:
+        """Height in pixels of a tick label's box."""
+        return self.owner.px(15) * self.owner.theme.text_scale + self.owner.px(4)
+
+    def _name_height(self) -> float:
+        """Height in pixels of an axis name's box."""
+        return self.owner.px(18) * self.owner.theme.text_scale + self.owner.px(4)
+
+    def _y_name_drop(self, rows: list[tuple[float, float]], h_px: float) -> float:
+        """Pixels from the plane's top to the top of the y axis name, on a row of its own.
+
+        The name hangs under the title (or under the top edge). Beside a tick label on its
+        side of the axis it would read as part of that label, as "10⁰ f(θ)": when its row
+        meets one of ``rows`` (top, bottom in pixels from the plane's top) it moves to the
+        nearest row that keeps a gap to all of them, just above or below one, as long as
+        that row lies under the title and above the plane's bottom; if there is none, it stays.
+        """
+        o = self.owner
+        th = o.theme
+        title_h = o.px(26) * th.text_scale if self.title else 0.0
+        wanted = o.px(30) + title_h
+        name_h, gap = self._name_height(), o.px(4)
+
+        def clear(top: float) -> bool:
+            return all(top + name_h + gap <= row_top or top >= row_bottom + gap for row_top, row_bottom in rows)
+
+        if clear(wanted):
+            return wanted
+        highest, lowest = o.px(8) + title_h, h_px - o.px(40) - name_h
+        tops = [t for row_top, row_bottom in rows for t in (row_top - gap - name_h, row_bottom + gap)]
+        tops = [t for t in tops if highest <= t <= lowest and clear(t)]
+        return min(tops, key=lambda t: abs(t - wanted), default=wanted)
+
+    def axis_text_boxes(self) -> dict[str, list[tuple[float, float, float, float]]]:
+        """Boxes (left, top, right, bottom) in canvas pixels around the tick labels and axis names.
+
+        Keys "x ticks", "y ticks", "x name" and "y name"; the widths are the texts'
+        measured widths (:func:`~derivlab.render.visuals.text_width`) plus a margin, the
+        boxes the heat-map backing draws.
+        """
+        out: dict[str, list[tuple[float, float, float, float]]] = {}
+        for kind, boxes in self._axis_boxes.items():
+            out[kind] = []
+            for x0, y0, x1, y1 in boxes:
+                left, bottom = self.data_to_canvas(x0, y0)
+                right, top = self.data_to_canvas(x1, y1)
+                out[kind].append((float(min(left, right)), float(min(top, bottom)),
+                                  float(max(left, right)), float(max(top, bottom))))
+        return out
 
     def _show_backing(self) -> None:
         """Boxes of the background colour (82 % opaque) under tick labels, axis names and labels on a heat map."""
@@ -405,7 +466,7 @@ class PlotArea:
                 tx = drawable.x + drawable.offset[0] * dx * o.pixel_scale
                 ty = drawable.y - drawable.offset[1] * dy * o.pixel_scale
                 if on_map:
-                    tw = (0.6 * len(drawable.text) * o.px(drawable.size) * th.text_scale + o.px(6)) * dx
+                    tw = (text_width(drawable.text, o.px(drawable.size) * th.text_scale) + o.px(6)) * dx
                     th_ = (o.px(drawable.size) * th.text_scale + o.px(4)) * dy
                     x0 = {"left": tx - o.px(3) * dx, "right": tx - tw, "center": tx - tw / 2}[drawable.anchor[0]]
                     y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,
@@ -478,8 +539,9 @@ class PlotArea:
         margin = o.px(14)
         row = o.px(30) * th.text_scale
         swatch = o.px(36)
-        longest = max(len(d.label) for d in entries)
-        box_w = swatch + o.px(24) + longest * o.px(9.2) * th.text_scale
+        longest = max(text_width(d.label, o.px(15) * th.text_scale) for d in entries)
+        # 10 px margins and gap around swatch and text, in steps of 20: steady while a number in a label changes
+        box_w = math.ceil((swatch + o.px(30) + longest) / o.px(20)) * o.px(20)
         box_h = row * len(entries) + o.px(12)
         left = left0 + w - margin - box_w
         top = top0 + margin + (o.px(26) * th.text_scale if self.title else 0.0)  # under the title
@@ -757,8 +819,8 @@ class PlotCanvas:
         readouts = frame.readouts if frame else ()
         if self.show_readouts and readouts:
             lines = [f"{r.symbol} = {r.text}" for r in readouts]
-            longest = max(len(s) for s in lines)
-            box_w = self.px(20) + longest * self.px(9.6) * th.text_scale
+            longest = max(text_width(s, self.px(16) * th.text_scale) for s in lines)
+            box_w = self.px(20) + longest
             box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
             box_h = row * len(lines) + self.px(12)
             readout_corner = (left0 + margin + box_w, top0 + margin + box_h)
@@ -811,9 +873,10 @@ class PlotCanvas:
         size = 22 * th.text_scale * self.pixel_scale
         room = w - 2 * self.px(20)
         # A long caption on a narrow plane gets a smaller type rather than running past its box.
-        size = min(size, room / (len(text) * 0.56 + 2))
+        em = text_width(text, 1.0)  # the caption's width in em
+        size = min(size, room / (em + 2))
         box_h = size * 2.0
-        box_w = min(room, len(text) * size * 0.56 + 2 * size)
+        box_w = min(room, (em + 2) * size)
         center = (left + w / 2, top + h - self.px(24) - box_h / 2)
         set_props(self._caption_box, center=center, width=box_w, height=box_h,
                   color=rgba(th.background, 0.9), border_color=rgba(th.foreground, 0.5))

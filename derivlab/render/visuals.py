@@ -80,6 +80,56 @@ def text_face() -> str:
         return "OpenSans"
 
 
+_LAYOUT_EM = 256
+"""The size (pixels per em) VisPy loads glyphs at for its text (``TextureFont``) and measures advances at."""
+_GLYPHS: dict[str, dict] = {}
+_ESTIMATE_EM = 0.6  # a character's width when the font cannot be read
+
+
+def _advance_em(char: str) -> float:
+    """The advance of ``char`` in :func:`text_face`, in em, read from the font once."""
+    glyph = _GLYPHS.get(char)
+    if glyph is None:
+        install_speedups()
+        try:
+            from vispy.util.fonts import _load_glyph  # what TextureFont reads its glyphs with
+
+            _load_glyph(dict(face=text_face(), bold=False, italic=False, size=_LAYOUT_EM), char, _GLYPHS)
+            glyph = _GLYPHS[char]
+            glyph.pop("bitmap", None)  # a 256-pixel rendering: only its advance and kerning are needed
+        except Exception:  # noqa: BLE001 - no font to read: the usual estimate
+            glyph = _GLYPHS[char] = {"advance": _ESTIMATE_EM * _LAYOUT_EM, "kerning": {}}
+    return glyph["advance"] / _LAYOUT_EM
+
+
+@lru_cache(maxsize=4096)
+def _width_em(text: str) -> float:
+    """Width of one line of ``text`` in em: the sum of its glyphs' advances plus kerning, as VisPy lays it out."""
+    width, previous = 0.0, None
+    for char in text:
+        width += _advance_em(char)
+        if previous is not None:
+            width += _GLYPHS[char]["kerning"].get(previous, 0.0) / _LAYOUT_EM
+        previous = char
+    return width
+
+
+def text_width(text: str, font_px: float) -> float:
+    """Width in pixels of ``text`` drawn by a Text visual of :func:`text_face` with an em of ``font_px`` pixels.
+
+    It is the advance VisPy's layout gives the text (its anchors align this width):
+    the sum over characters c of advance(c) + kerning(previous c, c), in em, times
+    ``font_px``; the widest line for text of several lines. Advances are read from
+    the font file with freetype, as VisPy reads them, without a GL context, once per
+    character; widths of whole strings are kept, so a frame of an animation pays a
+    dictionary look-up for a string it measured before. Characters the font cannot
+    be read for count 0.6 em.
+    """
+    if "\n" in text:
+        return max(_width_em(line) for line in text.split("\n")) * font_px
+    return _width_em(text) * font_px
+
+
 def new_text(**kwargs):
     """A VisPy Text visual in :func:`text_face`."""
     install_speedups()

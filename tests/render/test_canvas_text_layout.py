@@ -1,0 +1,91 @@
+"""Text on the canvas laid out from measured widths: axis names clear of tick labels, readout boxes fitted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from derivlab.model import View
+from derivlab.render.canvas import PlotCanvas
+from derivlab.render.offscreen import OffscreenRenderer
+from derivlab.render.pixels import rgb
+from derivlab.render.themes import get_theme
+from derivlab.render.visuals import text_width
+from derivlab.scenes import get_scene
+from derivlab.scenes.drawables import Readout, SceneFrame
+
+
+def overlap(a, b) -> bool:
+    """Whether boxes (left, top, right, bottom) share an area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.fixture(scope="module")
+def gradient_descent_projector():
+    """gradient-descent as exported at 1920x1080 in the projector theme: its loss panel is a log panel."""
+    renderer = OffscreenRenderer(get_scene("gradient-descent"), (1920, 1080), theme="projector")
+    image = renderer.render()
+    yield renderer.canvas, image
+    renderer.close()
+
+
+def test_log_panel_y_name_is_on_a_row_of_its_own(gradient_descent_projector):
+    canvas, _ = gradient_descent_projector
+    panel = canvas.panels["loss"]
+    assert panel.y_log and panel.y_name == "f(θₜ) − f(θ*)"
+    boxes = panel.axis_text_boxes()
+    (name,) = boxes["y name"]
+    ticks = boxes["y ticks"]
+    assert len(ticks) >= 2
+    top = min(ticks, key=lambda box: box[1])
+    # The labels sit inside the plane, right of the axis; the name's text starts right of all of theirs
+    # (a box reaches 3 pixels left of a name and 6 right of a tick label).
+    assert name[0] + canvas.px(3) >= max(box[2] - canvas.px(6) for box in ticks)
+    for box in ticks:
+        assert not overlap(name, box)
+    # It does not share the top label's row, where it would read as "10⁰ f(θₜ) − f(θ*)".
+    assert name[1] >= top[3] or name[3] <= top[1]
+
+
+def test_no_name_ink_on_the_top_tick_labels_row(gradient_descent_projector):
+    """In the picture: the rows of the top tick label, across the name's columns, hold no text."""
+    canvas, image = gradient_descent_projector
+    boxes = canvas.panels["loss"].axis_text_boxes()
+    (name,) = boxes["y name"]
+    top = min(boxes["y ticks"], key=lambda box: box[1])
+    foreground = np.array(rgb(get_theme("projector").foreground))
+    text = (np.abs(image[..., :3].astype(int) - foreground) < 40).all(axis=2)
+    left, right = int(name[0]), int(np.ceil(name[2]))
+    assert text[int(name[1]): int(np.ceil(name[3])), left:right].sum() > 100  # the name is drawn in its box
+    assert not text[int(top[1]) + 1: int(top[3]) - 1, left:right].any()
+
+
+def test_tick_and_name_boxes_hold_their_texts(gradient_descent_projector):
+    canvas, _ = gradient_descent_projector
+    th = canvas.theme
+    boxes = canvas.panels["loss"].axis_text_boxes()
+    (name,) = boxes["y name"]
+    assert name[2] - name[0] >= text_width("f(θₜ) − f(θ*)", canvas.px(18) * th.text_scale)
+    assert all(box[2] - box[0] >= text_width("10⁰", canvas.px(15) * th.text_scale) for box in boxes["y ticks"])
+
+
+def readout_frame(*texts: str) -> SceneFrame:
+    return SceneFrame((), readouts=tuple(Readout(f"θ{i}", None, t) for i, t in enumerate(texts)))
+
+
+@pytest.mark.parametrize("theme", ["light", "projector"])
+def test_readout_box_fits_its_lines_and_is_steady_while_digits_change(theme):
+    canvas = PlotCanvas(size=(1920, 1080), theme=theme)
+    try:
+        canvas.set_view(View(-3, 3, -2, 2))
+        em = canvas.px(16) * canvas.theme.text_scale
+        widths = []
+        for digits in ("2.4189256×10⁻⁸", "8.0435486×10⁻⁵", "1.1111111×10⁻¹"):
+            canvas.show_frame(readout_frame("0.3", digits))
+            widths.append(canvas._readout_box.width)
+        assert len(set(widths)) == 1  # the same number of digits: the box does not move
+        longest = text_width("θ1 = 8.0435486×10⁻⁵", em)
+        assert longest + canvas.px(20) <= widths[0] < longest + canvas.px(20) + canvas.px(40)
+        assert widths[0] % canvas.px(40) == pytest.approx(0.0, abs=1e-6)
+    finally:
+        canvas.close()
