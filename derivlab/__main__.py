@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from derivlab.cli import run
 
-from derivlab.cli import main
-
-sys.exit(main())
+run()

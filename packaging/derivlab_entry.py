@@ -6,10 +6,9 @@ PyInstaller freezes this file; everything else is found by import analysis.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 
-from derivlab.cli import main
+from derivlab.cli import run
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    sys.exit(main())
+    run()

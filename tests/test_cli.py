@@ -107,3 +107,34 @@ def test_export_works_without_any_screen(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
+
+
+def test_the_program_exits_with_mains_status_after_freezing_the_heap(monkeypatch):
+    import gc
+
+    import derivlab.cli as cli
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(cli._PROGRAM))
+    monkeypatch.setattr(cli, "main", lambda argv=None: 3)
+    monkeypatch.setattr(cli, "_PROGRAM", False)
+    with pytest.raises(SystemExit) as stop:
+        cli.run()
+    assert stop.value.code == 3
+    assert frozen == [True]  # once, on the way out, as the program
+
+
+def test_a_video_export_through_the_program_writes_its_frames(tmp_path):
+    # python -m derivlab goes through run(): the heap is frozen before the frames, and the
+    # video is still whole
+    out = tmp_path / "clip.mp4"
+    result = subprocess.run(
+        [sys.executable, "-m", "derivlab", "export", "secant", "-o", str(out), "--size", "320x180", "--fps", "24",
+         "--duration", "0.5", "--animate", "h=1:0.01:geometric"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    import av
+
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 12
