@@ -137,6 +137,13 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="copy derivlab's last video here")
     args = parser.parse_args()
 
+    # as an installed derivlab would be: its modules compiled to bytecode (an editable install
+    # where Python writes no bytecode would compile them at every start)
+    import compileall
+
+    import derivlab
+
+    compileall.compile_dir(str(Path(derivlab.__file__).parent), quiet=1)
     print(f"machine: {machine()}")
     print(f"OpenGL: {gl_renderer()}")
     print(f"derivlab: {versions(sys.executable, ['derivlab', 'vispy', 'av', 'numpy'])}")
