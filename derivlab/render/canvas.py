@@ -118,6 +118,8 @@ class PlotArea:
         self.y_name = "y"
         self.title = ""
         self._grid_key: tuple | None = None
+        #: pixels from the plane's top to the y axis name's top when last laid out (None: not yet)
+        self._y_name_top: float | None = None
         #: False while the frame leaves this plane out of the canvas (``SceneFrame.main_size`` 0)
         self.shown = True
         z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
@@ -340,26 +342,35 @@ class PlotArea:
         """Pixels from the plane's top to the top of the y axis name, on a row of its own.
 
         The name hangs under the title (or under the top edge). Beside a tick label on its
-        side of the axis it would read as part of that label, as "10⁰ f(θ)": when its row
-        meets one of ``rows`` (top, bottom in pixels from the plane's top) it moves to the
-        nearest row that keeps a gap to all of them, just above or below one, as long as
-        that row lies under the title and above the plane's bottom; if there is none, it stays.
+        side of the axis it would read as part of that label, as "10⁰ f(θ)": a row is clear
+        when it keeps a gap to each of ``rows`` (top, bottom in pixels from the plane's top).
+        The name takes, in this order: its own row under the title, if clear; the row it had
+        in the last layout, if still clear and between the title and the plane's bottom, so
+        that while an animation moves the tick labels it stays put until a label runs into
+        it (or its own row frees); else the clear row nearest its own, just above or below
+        one of ``rows``. If there is none, it keeps its own row.
         """
         o = self.owner
         th = o.theme
         title_h = o.px(26) * th.text_scale if self.title else 0.0
         wanted = o.px(30) + title_h
         name_h, gap = self._name_height(), o.px(4)
+        highest, lowest = o.px(8) + title_h, h_px - o.px(40) - name_h
 
         def clear(top: float) -> bool:
             return all(top + name_h + gap <= row_top or top >= row_bottom + gap for row_top, row_bottom in rows)
 
+        last = self._y_name_top
         if clear(wanted):
-            return wanted
-        highest, lowest = o.px(8) + title_h, h_px - o.px(40) - name_h
-        tops = [t for row_top, row_bottom in rows for t in (row_top - gap - name_h, row_bottom + gap)]
-        tops = [t for t in tops if highest <= t <= lowest and clear(t)]
-        return min(tops, key=lambda t: abs(t - wanted), default=wanted)
+            top = wanted
+        elif last is not None and highest <= last <= lowest and clear(last):
+            top = last
+        else:
+            tops = [t for row_top, row_bottom in rows for t in (row_top - gap - name_h, row_bottom + gap)]
+            tops = [t for t in tops if highest <= t <= lowest and clear(t)]
+            top = min(tops, key=lambda t: abs(t - wanted), default=wanted)
+        self._y_name_top = top
+        return top
 
     def axis_text_boxes(self) -> dict[str, list[tuple[float, float, float, float]]]:
         """Boxes (left, top, right, bottom) in canvas pixels around the tick labels and axis names.
@@ -405,6 +416,7 @@ class PlotArea:
         w_px, h_px = self.pixel_size()
         on_map = any(isinstance(d, Heatmap) for d in drawables)
         label_boxes = []
+        label_ends: dict[str, float] = {}  # x where each label's text ends on the right, for labels placed after it
         first_label = None
         if on_map != self._on_map:
             self._on_map = on_map
@@ -459,14 +471,17 @@ class PlotArea:
                 set_visible(visual, show_heatmap(visual, drawable, self))  # under the lines, over the grid
             elif isinstance(drawable, Label):
                 dx, dy = view.width / w_px, view.height / h_px
-                if not (np.isfinite(drawable.x) and np.isfinite(drawable.y)):
+                x = label_ends.get(drawable.after, drawable.x) if drawable.after else drawable.x
+                if not (np.isfinite(x) and np.isfinite(drawable.y)):
                     set_visible(visual, False)
                     continue
-                lx, ly = self.local(drawable.x, drawable.y)
-                tx = drawable.x + drawable.offset[0] * dx * o.pixel_scale
+                lx, ly = self.local(x, drawable.y)
+                tx = x + drawable.offset[0] * dx * o.pixel_scale
                 ty = drawable.y - drawable.offset[1] * dy * o.pixel_scale
+                text_w = text_width(drawable.text, o.px(drawable.size) * th.text_scale) * dx
+                label_ends[drawable.key] = {"left": tx + text_w, "center": tx + text_w / 2, "right": tx}[drawable.anchor[0]]
                 if on_map:
-                    tw = (text_width(drawable.text, o.px(drawable.size) * th.text_scale) + o.px(6)) * dx
+                    tw = text_w + o.px(6) * dx
                     th_ = (o.px(drawable.size) * th.text_scale + o.px(4)) * dy
                     x0 = {"left": tx - o.px(3) * dx, "right": tx - tw, "center": tx - tw / 2}[drawable.anchor[0]]
                     y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,

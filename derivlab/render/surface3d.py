@@ -30,7 +30,7 @@ from derivlab.scenes.drawables import Curve3D, Markers3D, Panel, Surface
 
 from .heatmap import CONTOUR_COLOR, colormap_table
 from .ticks import nice_step, tick_labels, ticks
-from .visuals import box_triangles, new_text, rgba, set_order, set_props, set_visible
+from .visuals import box_triangles, new_text, rgba, set_order, set_props, set_visible, text_width
 
 if TYPE_CHECKING:
     from .canvas import PlotCanvas
@@ -252,7 +252,7 @@ class SurfaceArea:
             mapped = tr.map(np.append(point, 1.0))
             col, row = mapped[:2] / mapped[3]
             row -= 0.5 * o.px(size) * th.line_scale + 0.8 * height  # above the marker
-            half_w, half_h = 0.5 * (0.62 * height * len(text) + o.px(8)), 0.5 * height + o.px(3)
+            half_w, half_h = 0.5 * (text_width(text, height) + o.px(8)), 0.5 * height + o.px(3)
             if not (left + half_w <= col <= left + w - half_w and top + half_h <= row <= top + h - half_h):
                 continue
             texts.append(text)

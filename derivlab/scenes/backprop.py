@@ -309,13 +309,10 @@ class BackpropScene(Scene):
         entries = [("● input", "point"), ("● parameter", "secant"), ("● target", "guide"), ("● operation", "curve"),
                    ("● output", "second"),
                    (f"∂{out_name}/∂v: gradient" if mode == "reverse" else "∂v/∂s: tangent", "derivative")]
-        out = []
-        left = 12.0
-        for k, (text, role) in enumerate(entries):
-            out.append(Label(f"key_{k}", text, x0, y0, role=role, size=13.0, offset=(left, -34),
-                             anchor=("left", "bottom")))
-            left += 9.0 * len(text) + 18.0
-        return out
+        # Each entry starts 18 pixels after the previous one's text ends, as the renderer measures it.
+        return [Label(f"key_{k}", text, x0, y0, role=role, size=13.0, offset=(12.0 if k == 0 else 18.0, -34),
+                      anchor=("left", "bottom"), after=f"key_{k - 1}" if k else "")
+                for k, (text, role) in enumerate(entries)]
 
     @staticmethod
     def _caption(graph: ComputationGraph, state: PassState, node_values: list[float | None],

@@ -46,7 +46,13 @@ class Markers:
 
 @dataclass(frozen=True)
 class Label:
-    """Text anchored at a point of the plane, shifted by ``offset`` pixels."""
+    """Text anchored at a point of the plane, shifted by ``offset`` pixels.
+
+    ``after`` names the key of an earlier label of the same plane: this one's point is
+    then (where that label's text ends on the right, ``y``), and ``x`` only counts while
+    there is no such label; so a row of labels follows their widths as the renderer
+    measures them in its font.
+    """
 
     key: str
     text: str
@@ -56,6 +62,7 @@ class Label:
     size: float = 14.0
     offset: tuple[float, float] = (8.0, -8.0)
     anchor: tuple[str, str] = ("left", "bottom")
+    after: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,44 @@ def test_expression_graph_before_the_backward_pass(size):
         assert color_near(image, *canvas.data_to_pixel(x[3], y[3]), rgb(theme.color("second")), radius=r)
     finally:
         renderer.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "projector"])
+def test_key_entries_follow_their_measured_widths(theme):
+    """The key of node colours along the bottom edge: each entry starts 18 px (at 1080p) after the previous one's
+    text ends, as the font's advances measure it, and the middle of each gap holds no ink of either neighbour;
+    on a projector the text is 1.9 times larger, so widths guessed per character would run entries together."""
+    from derivlab.render.visuals import text_width
+
+    scene = get_scene("backprop")
+    renderer = OffscreenRenderer(scene, (1920, 1080), theme=theme)
+    try:
+        image = renderer.render()
+        canvas = renderer.canvas
+        th = get_theme(theme)
+        area = canvas.main
+        keys = sorted((k for k in area.visuals if k.startswith("key_")), key=lambda k: int(k.split("_")[1]))
+        assert len(keys) == 6
+        em = canvas.px(13) * th.text_scale
+        gap = canvas.px(18)
+        roles = [d.role for d in scene.compute(scene.defaults(), scene.default_view).drawables
+                 if getattr(d, "key", "").startswith("key_")]
+        starts, ends = [], []
+        for key in keys:
+            visual = area.visuals[key]
+            col, row = area.data_to_canvas(*(np.asarray(visual.pos[0][:2], float) + area.origin))
+            starts.append(col)
+            ends.append(col + text_width(visual.text, em))
+        assert starts[0] == pytest.approx(canvas.px(12), abs=0.5)
+        for k in range(1, len(keys)):
+            assert starts[k] == pytest.approx(ends[k - 1] + gap, abs=0.5)
+        assert ends[-1] < image.shape[1]
+        band = image[int(row - em): int(row) + 1, :, :3].astype(float)
+        for k in range(1, len(keys)):
+            middle = band[:, int(ends[k - 1] + 0.25 * gap): int(np.ceil(starts[k] - 0.25 * gap))]
+            assert middle.shape[1] >= 0.4 * gap
+            for role in (roles[k - 1], roles[k]):
+                ink = np.linalg.norm(middle - rgb(th.color(role)), axis=-1) < 60
+                assert not ink.any(), (keys[k - 1], keys[k], role)
+    finally:
+        renderer.close()

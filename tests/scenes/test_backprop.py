@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -89,3 +90,18 @@ def test_expression_graph_gradient_is_the_derivative():
 def test_expression_without_x_explains():
     fr = frame(graph="expression", f="2")
     assert "does not depend on x" in fr.message and fr.drawables == ()
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_key_is_a_row_laid_out_by_the_renderer(mode):
+    """The key of node colours starts 12 px in from the bottom-left corner; every further entry is placed after
+    the previous one (``after``), so its position comes from the rendered width of that text, not from a guess."""
+    labels = [d for d in frame(mode=mode).drawables if getattr(d, "key", "").startswith("key_")]
+    assert [d.key for d in labels] == [f"key_{k}" for k in range(6)]
+    view = SCENE.default_view
+    first = labels[0]
+    assert (first.x, first.y, first.offset[0], first.after) == (view.x_min, view.y_min, 12.0, "")
+    for before, entry in pairwise(labels):
+        assert entry.after == before.key and entry.offset[0] == 18.0
+        assert entry.anchor == before.anchor == ("left", "bottom") and entry.offset[1] == before.offset[1]
+    assert labels[-1].text == ("∂L/∂v: gradient" if mode == "reverse" else "∂v/∂s: tangent")
