@@ -38,9 +38,19 @@ def cache_folder() -> Path | None:
         return None
 
 
+def _vispy_version() -> str:
+    try:
+        import vispy
+
+        return vispy.__version__
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
 def field_key(data: np.ndarray, size: tuple[int, int]) -> str:
-    """Digest of a glyph's padded bitmap (H × W uint8) and its atlas cell size (w, h)."""
-    digest = hashlib.sha1(FORMAT.encode())
+    """Digest of a glyph's padded bitmap (H × W uint8), its atlas cell size (w, h) and VisPy's
+    version (another version may compute fields another way)."""
+    digest = hashlib.sha1(f"{FORMAT} vispy {_vispy_version()}".encode())
     digest.update(repr((data.dtype.str, data.shape, tuple(int(s) for s in size))).encode())
     digest.update(np.ascontiguousarray(data).tobytes())
     return digest.hexdigest()
