@@ -9,7 +9,7 @@ readout panel. Visuals are created once per drawable key and updated with
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from vispy import gloo, scene
@@ -34,10 +34,53 @@ from .visuals import (
 )
 
 DragHandler = Callable[[dict[str, float]], None]
+#: a box (left, top, right, bottom) in canvas pixels, rows counted from the top
+Rect = tuple[float, float, float, float]
+#: where the readouts' box may sit in its plane, in the order they are tried
+READOUT_CORNERS = ("top left", "top right", "bottom left", "bottom right")
 
 # A Label's anchor names the side of the text that touches its point, as seen on screen;
 # VisPy's anchor_y names it in a y-up frame, so top and bottom swap.
 _VISPY_ANCHOR_Y = {"top": "bottom", "bottom": "top", "center": "center", "baseline": "baseline"}
+
+
+def boxes_meet(a: Rect, b: Rect, gap: float = 0.0) -> bool:
+    """Whether boxes ``a`` and ``b`` (left, top, right, bottom) overlap or come closer than ``gap``."""
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def boxes_hit(box: Rect, boxes: np.ndarray, gap: float = 0.0) -> int:
+    """How many of ``boxes`` (an (n, 4) array of left, top, right, bottom) overlap ``box`` or come closer than ``gap``."""
+    if len(boxes) == 0:
+        return 0
+    b = np.asarray(boxes, dtype=np.float64)
+    return int(np.count_nonzero((box[0] < b[:, 2] + gap) & (b[:, 0] < box[2] + gap)
+                                & (box[1] < b[:, 3] + gap) & (b[:, 1] < box[3] + gap)))
+
+
+def map_to_root(node, root, points) -> np.ndarray:
+    """Points (n, 2) in ``node``'s coordinates mapped into ``root``'s, an ancestor of ``node``: through
+    the transforms of ``node`` and of each ancestor below ``root``, as ``node.node_transform(root)`` maps
+    them (without building that chain, which costs a tenth of a millisecond)."""
+    p = np.asarray(points, dtype=np.float64)
+    while node is not root:
+        p = node.transform.map(p)
+        node = node.parent
+    p = np.atleast_2d(p)
+    if p.shape[1] < 4:
+        return p[:, :2]
+    return p[:, :2] / p[:, 3:4]
+
+
+def canvas_boxes(node, root, boxes, origin=(0.0, 0.0)) -> np.ndarray:
+    """Boxes (x0, y0, x1, y1) in ``node``'s coordinates plus ``origin`` as (n, 4) boxes (left, top, right,
+    bottom) in ``root``'s (:func:`map_to_root`)."""
+    if len(boxes) == 0:
+        return np.zeros((0, 4))
+    b = np.asarray(boxes, dtype=np.float64) - np.tile(origin, 2)
+    corners = map_to_root(node, root, np.concatenate([b[:, :2], b[:, 2:]]))
+    first, second = corners[: len(b)], corners[len(b):]
+    return np.column_stack([np.minimum(first, second), np.maximum(first, second)])
 
 
 def polyline_connect(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +185,8 @@ class PlotArea:
         self._on_map = False
         self._tick_boxes: list[tuple[float, float, float, float]] = []
         self._label_boxes: list[tuple[float, float, float, float]] = []
+        #: boxes (x0, y0, x1, y1) in plane coordinates around each label's text, as last shown
+        self._text_boxes: list[tuple[float, float, float, float]] = []
         #: boxes (x0, y0, x1, y1) in plane coordinates around tick labels and axis names, by kind
         self._axis_boxes: dict[str, list[tuple[float, float, float, float]]] = {}
         self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
@@ -416,6 +461,7 @@ class PlotArea:
         w_px, h_px = self.pixel_size()
         on_map = any(isinstance(d, Heatmap) for d in drawables)
         label_boxes = []
+        text_boxes = []  # around every label's text, in plane coordinates
         label_ends: dict[str, float] = {}  # x where each label's text ends on the right, for labels placed after it
         first_label = None
         if on_map != self._on_map:
@@ -480,12 +526,13 @@ class PlotArea:
                 ty = drawable.y - drawable.offset[1] * dy * o.pixel_scale
                 text_w = text_width(drawable.text, o.px(drawable.size) * th.text_scale) * dx
                 label_ends[drawable.key] = {"left": tx + text_w, "center": tx + text_w / 2, "right": tx}[drawable.anchor[0]]
+                tw = text_w + o.px(6) * dx
+                th_ = (o.px(drawable.size) * th.text_scale + o.px(4)) * dy
+                x0 = {"left": tx - o.px(3) * dx, "right": tx - tw, "center": tx - tw / 2}[drawable.anchor[0]]
+                y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,
+                      "baseline": ty - 0.25 * th_}[drawable.anchor[1]]
+                text_boxes.append((x0, y0, x0 + tw, y0 + th_))
                 if on_map:
-                    tw = text_w + o.px(6) * dx
-                    th_ = (o.px(drawable.size) * th.text_scale + o.px(4)) * dy
-                    x0 = {"left": tx - o.px(3) * dx, "right": tx - tw, "center": tx - tw / 2}[drawable.anchor[0]]
-                    y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,
-                          "baseline": ty - 0.25 * th_}[drawable.anchor[1]]
                     label_boxes.append((x0, y0, x0 + tw, y0 + th_))
                     first_label = order if first_label is None else first_label
                 set_props(
@@ -501,6 +548,7 @@ class PlotArea:
             if key not in seen:
                 set_visible(visual, False)
         self._label_boxes = label_boxes
+        self._text_boxes = text_boxes
         if first_label is not None:
             set_order(self._label_backing, first_label - 0.5)  # under the labels, over what comes before them
         self._show_backing()
@@ -534,23 +582,58 @@ class PlotArea:
         self.visuals[key] = visual
         return visual
 
-    # -- legend ------------------------------------------------------------------
-    def layout_legend(self, avoid: tuple[float, float] | None = None) -> None:
-        """A box in this plane's top right corner naming the colours of its labelled curves and regions.
+    # -- what overlays must not hide ---------------------------------------------
+    def overlay_obstacles(self) -> np.ndarray:
+        """Boxes (n, 4: left, top, right, bottom) in canvas pixels around what a box laid over the
+        plane must not hide: each marker's disc (its edge included) and each label's text, as last shown.
 
-        ``avoid`` = (right, bottom) in canvas pixels of a box in the top left corner (the
-        readouts): a legend that would overlap it goes to the bottom right corner instead,
-        a line of text above the bottom edge (where a message is written).
+        Things outside the plane (drawn nowhere) are left out.
+        """
+        if not self.shown:
+            return np.zeros((0, 4))
+        o = self.owner
+        scene_node, root = self.view.scene, o.canvas.scene
+        parts = [canvas_boxes(scene_node, root, self._text_boxes, self.origin)]
+        for drawable in self._drawables:
+            if not isinstance(drawable, Markers):
+                continue
+            pos = np.column_stack(self.local(drawable.x, drawable.y))
+            pos = pos[np.isfinite(pos).all(axis=1)]
+            if len(pos):
+                radius = 0.5 * o.px(drawable.size) * o.theme.line_scale + o.px(2.0)
+                parts.append(canvas_boxes(scene_node, root, np.column_stack([pos, pos]))
+                             + [-radius, -radius, radius, radius])
+        boxes = np.concatenate(parts)
+        left, top, w, h = self.canvas_rect()
+        inside = (boxes[:, 2] > left) & (boxes[:, 0] < left + w) & (boxes[:, 3] > top) & (boxes[:, 1] < top + h)
+        return boxes[inside]
+
+    def axis_text_rects(self) -> np.ndarray:
+        """The boxes of :meth:`axis_text_boxes` (tick labels and axis names) as one (n, 4) array."""
+        if not self.shown:
+            return np.zeros((0, 4))
+        boxes = [box for kind in self._axis_boxes.values() for box in kind]
+        return canvas_boxes(self.view.scene, self.owner.canvas.scene, boxes, self.origin)
+
+    # -- legend ------------------------------------------------------------------
+    def _legend_entries(self) -> list:
+        return [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
+
+    def legend_rect(self, avoid: Sequence[Rect] = ()) -> Rect | None:
+        """The legend's box (left, top, right, bottom) in canvas pixels; None when this plane shows none.
+
+        It sits in the plane's top right corner, under the title. Where it would come
+        within a margin of a box of ``avoid`` (the readouts' box, the caption) it takes the
+        first corner that does not: bottom right, bottom left, top left (the bottom ones a
+        line of text above the bottom edge, where a message is written); if none is clear,
+        the top right.
         """
         o = self.owner
         th = o.theme
-        entries = [d for d in self._drawables if isinstance(d, (Curve, Fill)) and d.label]
+        entries = self._legend_entries()
         if not (o.show_legend and entries and self.shown):
-            for hidden in (self._legend_box, self._legend_lines, self._legend_text):
-                set_visible(hidden, False)
-            set_visible(self._legend_fill, False)
-            return
-        left0, top0, w, _h = self.canvas_rect()
+            return None
+        left0, top0, w, h = self.canvas_rect()
         margin = o.px(14)
         row = o.px(30) * th.text_scale
         swatch = o.px(36)
@@ -558,10 +641,30 @@ class PlotArea:
         # 10 px margins and gap around swatch and text, in steps of 20: steady while a number in a label changes
         box_w = math.ceil((swatch + o.px(30) + longest) / o.px(20)) * o.px(20)
         box_h = row * len(entries) + o.px(12)
-        left = left0 + w - margin - box_w
+        right, left = left0 + w - margin - box_w, left0 + margin
         top = top0 + margin + (o.px(26) * th.text_scale if self.title else 0.0)  # under the title
-        if avoid is not None and left < avoid[0] + margin and top < avoid[1] + margin:
-            top = top0 + _h - margin - box_h - o.px(34) * th.text_scale
+        bottom = top0 + h - margin - box_h - o.px(34) * th.text_scale
+        corners = [(x, y, x + box_w, y + box_h) for x, y in ((right, top), (right, bottom), (left, bottom), (left, top))]
+        for corner in corners:
+            if not any(boxes_meet(corner, other, margin) for other in avoid):
+                return corner
+        return corners[0]
+
+    def layout_legend(self, avoid: Sequence[Rect] = ()) -> None:
+        """A box naming the colours of this plane's labelled curves and regions, where :meth:`legend_rect` puts it."""
+        o = self.owner
+        th = o.theme
+        rect = self.legend_rect(avoid)
+        if rect is None:
+            for hidden in (self._legend_box, self._legend_lines, self._legend_text):
+                set_visible(hidden, False)
+            set_visible(self._legend_fill, False)
+            return
+        entries = self._legend_entries()
+        row = o.px(30) * th.text_scale
+        swatch = o.px(36)
+        left, top, right, bottom = rect
+        box_w, box_h = right - left, bottom - top
         set_visible(self._legend_box, True)
         set_props(self._legend_box, center=(left + box_w / 2, top + box_h / 2), width=box_w, height=box_h,
                   color=rgba(th.background, 0.88), border_color=rgba(th.foreground, 0.35))
@@ -612,8 +715,7 @@ class PlotArea:
 
     def canvas_rect(self) -> tuple[float, float, float, float]:
         """(left, top, width, height) of this area in canvas pixels."""
-        tr = self.view.node_transform(self.owner.canvas.scene)
-        left, top = tr.map([0, 0])[:2]
+        left, top = map_to_root(self.view, self.owner.canvas.scene, [[0.0, 0.0]])[0]
         w, h = self.view.size
         return float(left), float(top), float(w), float(h)
 
@@ -670,8 +772,11 @@ class PlotCanvas:
         self._last_view: View | None = None
         self.show_legend = True
         self.show_readouts = True
+        #: (what it was chosen for, corner) of the readouts' box (see _place_readouts)
+        self._readout_place: tuple[tuple, str] | None = None
 
-        # Screen-space overlays on the main plane: legend (top right), readouts (top left), message (bottom).
+        # Screen-space overlays on the main plane: legend (top right), readouts (a corner that hides
+        # nothing, top left first), message (bottom).
         self._readout_box = scene.visuals.Rectangle(parent=self.canvas.scene, center=(0, 0), width=1, height=1)
         self._readout_text = new_text(parent=self.canvas.scene, anchor_x="left", anchor_y="center")
         self._message_text = new_text(parent=self.canvas.scene, anchor_x="center", anchor_y="top")
@@ -719,10 +824,15 @@ class PlotCanvas:
         self._drag_listeners.append(listener)
 
     def disconnect(self, listener) -> None:
-        """Stop telling ``listener`` about view changes and drags."""
+        """Stop telling ``listener`` about view changes and drags.
+
+        A presenter lets go of the canvas this way when another scene takes it over: the
+        readouts then choose their corner afresh.
+        """
         for listeners in (self._view_listeners, self._drag_listeners):
             while listener in listeners:
                 listeners.remove(listener)
+        self._readout_place = None
 
     def set_theme(self, theme: str) -> None:
         self.theme = get_theme(theme)
@@ -784,10 +894,16 @@ class PlotCanvas:
                 self.grid.add_widget(area.view, row=i if below else 0, col=0 if below else i)
                 area.view.stretch = (1.0, panel.size) if below else (panel.size, 1.0)
             area.view.events.resize.connect(area.relayout)
+            # then the overlays, which the first panel holds when the main plane is left out
+            area.view.events.resize.connect(self._on_panel_resized, position="last")
             self.panels[panel.key] = area
         # VisPy caches the order it draws nodes in and does not notice planes taken out of a
         # grid, which it would go on drawing detached (and fail on: they have no canvas).
         self.canvas._draw_order.clear()
+
+    def _on_panel_resized(self, event=None) -> None:
+        if self._frame is not None:
+            self._layout_overlays()
 
     def _show_panel(self, area: PlotArea | SurfaceArea, panel: Panel) -> None:
         if isinstance(area, SurfaceArea):
@@ -818,18 +934,21 @@ class PlotCanvas:
         self.canvas.update()
 
     # -- overlays --------------------------------------------------------------
+    def _readout_plane(self) -> PlotArea | SurfaceArea:
+        """The plane the readouts' box sits in: the main one, or the first panel when the main one is left out."""
+        return self.main if self.main.shown or not self.panels else next(iter(self.panels.values()))
+
     def _layout_overlays(self) -> None:
         frame = self._frame
-        first = self.main if self.main.shown or not self.panels else next(iter(self.panels.values()))
+        first = self._readout_plane()
         left0, top0, w, h = first.canvas_rect()
         th = self.theme
         box_color = rgba(th.background, 0.88)
         border = rgba(th.foreground, 0.35)
         margin = self.px(14)
         row = self.px(30) * th.text_scale
-        for area in self.panels.values():
-            area.layout_legend()
-        readout_corner = None  # (right, bottom) of the readouts, which the main plane's legend avoids
+        fixed = self._fixed_overlays(first)
+        readout_rect = None  # the readouts' box, which the legend of their plane avoids
 
         readouts = frame.readouts if frame else ()
         if self.show_readouts and readouts:
@@ -838,13 +957,14 @@ class PlotCanvas:
             box_w = self.px(20) + longest
             box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
             box_h = row * len(lines) + self.px(12)
-            readout_corner = (left0 + margin + box_w, top0 + margin + box_h)
+            readout_rect = self._place_readouts(first, box_w, box_h, fixed)
+            left, top = readout_rect[:2]
             set_visible(self._readout_box, True)
-            set_props(self._readout_box, center=(left0 + margin + box_w / 2, top0 + margin + box_h / 2),
+            set_props(self._readout_box, center=(left + box_w / 2, top + box_h / 2),
                       width=box_w, height=box_h, color=box_color, border_color=border)
             set_visible(self._readout_text, True)
             set_props(self._readout_text, text=lines, pos=np.array(
-                [[left0 + margin + self.px(10), top0 + margin + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
+                [[left + self.px(10), top + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
                 np.float32,
             ))
             set_props(self._readout_text, color=np.array([rgba(th.color(r.role)) for r in readouts], np.float32),
@@ -853,7 +973,8 @@ class PlotCanvas:
             set_visible(self._readout_box, False)
             set_visible(self._readout_text, False)
 
-        self.main.layout_legend(avoid=readout_corner)
+        for area in self._areas():
+            area.layout_legend(avoid=[*fixed, *([readout_rect] if readout_rect else [])] if area is first else ())
 
         message = frame.message if frame else ""
         set_visible(self._message_text, bool(message))
@@ -862,6 +983,108 @@ class PlotCanvas:
                      font_size=self.font(17), color=rgba(th.color("tangent")))
         self._layout_caption(left0, top0, w, h)
 
+    def _readout_key(self, plane: PlotArea | SurfaceArea) -> tuple:
+        """What the readouts' corner was chosen for: the planes, their places and sizes, the theme and scale."""
+        rects = tuple(tuple(round(v, 1) for v in area.canvas_rect()) for area in self._areas() if area.shown)
+        return (self._panel_layout, id(plane), rects, self.theme, self.pixel_scale, self.show_legend)
+
+    def _overlay_obstacles(self, plane: PlotArea | SurfaceArea) -> np.ndarray:
+        """(n, 4) boxes in canvas pixels that an overlay on ``plane`` must not cover: every plane's
+        markers, labels and title, and the other planes' legends."""
+        th = self.theme
+        hard = [np.zeros((0, 4))]
+        for area in self._areas():
+            if not area.shown:
+                continue
+            hard.append(area.overlay_obstacles())
+            if area.title:
+                left, top, w, _h = area.canvas_rect()
+                half = 0.5 * text_width(area.title, self.px(17) * th.text_scale) + self.px(4)
+                hard.append(np.array([[left + w / 2 - half, top + self.px(6),
+                                       left + w / 2 + half, top + self.px(8) + self.px(17) * th.text_scale * 1.3]]))
+            legend = area.legend_rect() if area is not plane else None
+            if legend is not None:
+                hard.append(np.array([legend]))
+        return np.concatenate(hard).reshape(-1, 4)
+
+    def _fixed_overlays(self, plane: PlotArea | SurfaceArea) -> list[Rect]:
+        """Boxes in canvas pixels of the overlays with a place of their own on ``plane``: the frame's message
+        (centred above the bottom edge) and the caption."""
+        th = self.theme
+        left0, top0, w, h = plane.canvas_rect()
+        out = []
+        message = self._frame.message if self._frame else ""
+        if message:
+            half = 0.5 * text_width(message, self.px(17) * th.text_scale)
+            bottom = top0 + h - self.px(14)
+            out.append((left0 + w / 2 - half, bottom - self.px(17) * th.text_scale * 1.3, left0 + w / 2 + half, bottom))
+        caption = self._caption_box_rect(left0, top0, w, h)
+        if caption is not None:
+            out.append(caption)
+        return out
+
+    def _overlay_clutter(self) -> np.ndarray:
+        """(n, 4) boxes in canvas pixels that an overlay had better not cover: tick labels and axis names."""
+        return np.concatenate([np.zeros((0, 4))] + [area.axis_text_rects() for area in self._areas() if area.shown])
+
+    def _place_readouts(self, plane: PlotArea | SurfaceArea, box_w: float, box_h: float,
+                        fixed: Sequence[Rect] = ()) -> Rect:
+        """The readouts' box (left, top, right, bottom) in canvas pixels: a corner of ``plane``, under its title.
+
+        The box keeps the corner it had while the planes keep their layout and it hides no
+        marker, label or title there (:meth:`_overlay_obstacles`, and ``fixed``: the message
+        and the caption, :meth:`_fixed_overlays`), so that it stays put through an
+        animation. Otherwise the corners are ranked by, in turn: how many of those the box
+        hides; staying in the corner it had; how many the plane's legend hides where it
+        then goes (:meth:`PlotArea.legend_rect`, never meeting the box); leaving the legend
+        in its own place; how many tick labels and axis names the two hide; the order of
+        :data:`READOUT_CORNERS`. Bottom corners leave a line for the message above the
+        plane's bottom edge; a box too tall (too wide) for the plane takes a top (left) corner.
+        """
+        th = self.theme
+        left0, top0, w, h = plane.canvas_rect()
+        margin = self.px(14)
+        top = top0 + margin + (self.px(26) * th.text_scale if plane.title else 0.0)
+        lowest = top0 + h - margin - self.px(34) * th.text_scale - box_h
+        rows = {"top": top, "bottom": lowest if lowest >= top else None}
+        right = left0 + w - margin - box_w
+        columns = {"left": left0 + margin, "right": right if right >= left0 + margin else None}
+        boxes: dict[str, Rect] = {}
+        for corner in READOUT_CORNERS:
+            y, x = rows[corner.split()[0]], columns[corner.split()[1]]
+            if x is not None and y is not None:
+                boxes[corner] = (x, y, x + box_w, y + box_h)
+        hard = np.concatenate([self._overlay_obstacles(plane), np.reshape(fixed, (-1, 4))])
+        gap = self.px(4)
+
+        legends = {corner: plane.legend_rect(avoid=[box, *fixed]) for corner, box in boxes.items()}
+
+        def hides(corner: str, obstacles: np.ndarray, gap: float = 0.0) -> tuple[float, float]:
+            """How many ``obstacles`` the box in ``corner`` hides, and the legend where it then goes; inf if they meet."""
+            box, legend = boxes[corner], legends[corner]
+            if legend is None:
+                return boxes_hit(box, obstacles, gap), 0
+            if boxes_meet(box, legend):
+                return math.inf, math.inf
+            return boxes_hit(box, obstacles, gap), boxes_hit(legend, obstacles, gap)
+
+        key = self._readout_key(plane)
+        kept = self._readout_place[1] if self._readout_place and self._readout_place[0] == key else None
+        if kept in boxes and hides(kept, hard, gap)[0] == 0:
+            corner = kept
+        else:
+            clutter = self._overlay_clutter()
+            home = plane.legend_rect(avoid=fixed)  # where the legend goes when the box is not in its way
+
+            def rank(c: str) -> tuple:
+                own, legend = hides(c, hard, gap)
+                moved = legends[c] != home
+                return own, c != kept, legend, moved, sum(hides(c, clutter)), READOUT_CORNERS.index(c)
+
+            corner = min(boxes, key=rank)
+        self._readout_place = (key, corner)
+        return boxes[corner]
+
     # -- caption (presentation) -------------------------------------------------
     def set_caption(self, text: str) -> None:
         """A large line of text along the bottom of the main plane (a lesson step's caption)."""
@@ -869,10 +1092,34 @@ class PlotCanvas:
         self._layout_overlays()
         self.canvas.update()
 
+    def _caption_geometry(self, left: float, top: float, w: float, h: float) -> tuple | None:
+        """(centre, box width, box height, text size in pixels) of the caption over a plane at (left, top, w, h)."""
+        text = getattr(self, "_caption", "")
+        if not text:
+            return None
+        th = self.theme
+        size = 22 * th.text_scale * self.pixel_scale
+        room = w - 2 * self.px(20)
+        # A long caption on a narrow plane gets a smaller type rather than running past its box.
+        em = text_width(text, 1.0)  # the caption's width in em
+        size = min(size, room / (em + 2))
+        box_h = size * 2.0
+        box_w = min(room, (em + 2) * size)
+        center = (left + w / 2, top + h - self.px(24) - box_h / 2)
+        return center, box_w, box_h, size
+
+    def _caption_box_rect(self, left: float, top: float, w: float, h: float) -> Rect | None:
+        geometry = self._caption_geometry(left, top, w, h)
+        if geometry is None:
+            return None
+        (cx, cy), box_w, box_h, _size = geometry
+        return (cx - box_w / 2, cy - box_h / 2, cx + box_w / 2, cy + box_h / 2)
+
     def _layout_caption(self, left: float, top: float, w: float, h: float) -> None:
         text = getattr(self, "_caption", "")
         visual = getattr(self, "_caption_text", None)
-        if not text:
+        geometry = self._caption_geometry(left, top, w, h)
+        if geometry is None:
             if visual is not None:
                 set_visible(visual, False)
                 set_visible(self._caption_box, False)
@@ -885,14 +1132,7 @@ class PlotCanvas:
             flat(self._caption_box)
             flat(visual)
         th = self.theme
-        size = 22 * th.text_scale * self.pixel_scale
-        room = w - 2 * self.px(20)
-        # A long caption on a narrow plane gets a smaller type rather than running past its box.
-        em = text_width(text, 1.0)  # the caption's width in em
-        size = min(size, room / (em + 2))
-        box_h = size * 2.0
-        box_w = min(room, (em + 2) * size)
-        center = (left + w / 2, top + h - self.px(24) - box_h / 2)
+        center, box_w, box_h, size = geometry
         set_props(self._caption_box, center=center, width=box_w, height=box_h,
                   color=rgba(th.background, 0.9), border_color=rgba(th.foreground, 0.5))
         set_visible(self._caption_box, True)

@@ -140,6 +140,14 @@ class SurfaceArea:
             visual.set_gl_state("translucent", depth_test=False)
             set_visible(visual, False)
         self._labels: list[tuple[str, str, np.ndarray, float]] = []
+        #: box coordinates (n, 3) and logical size of each Markers3D's points, as last shown
+        self._marker_points: list[tuple[np.ndarray, float]] = []
+        #: boxes (left, top, right, bottom) in canvas pixels of the markers' labels, as last laid out
+        self._label_rects: list[tuple[float, float, float, float]] = []
+        #: (text, box coordinates, logical font size) of the tick labels and axis names, as last laid out
+        self._axis_texts: list[tuple[str, np.ndarray, float]] = []
+        #: a 3D panel is always drawn where the canvas puts it (the main plane can be left out)
+        self.shown = True
         self.view.scene.transform.changed.connect(self._on_camera_changed)
 
     # -- the camera ------------------------------------------------------------
@@ -195,6 +203,7 @@ class SurfaceArea:
         th = o.theme
         seen = set()
         self._labels = []
+        self._marker_points = []
         for order, drawable in enumerate(drawables):
             seen.add(drawable.key)
             visuals = self._visuals_for(drawable)
@@ -224,6 +233,7 @@ class SurfaceArea:
                 pos = pos[np.isfinite(pos).all(axis=1)]
                 set_visible(points, len(pos) > 0)
                 if len(pos):
+                    self._marker_points.append((pos, drawable.size))
                     points.set_data(pos=pos, size=o.px(drawable.size) * th.line_scale,
                                     face_color=rgba(th.color(drawable.role)), edge_color=rgba(th.background),
                                     edge_width=o.px(2.0))
@@ -240,6 +250,7 @@ class SurfaceArea:
         """Each marker's label above its point on screen, on a box of the background colour."""
         o = self.owner
         th = o.theme
+        self._label_rects = []
         if not self._labels:
             set_visible(self._label_text, False)
             set_visible(self._label_boxes, False)
@@ -261,6 +272,7 @@ class SurfaceArea:
             boxes.append((col - half_w, row - half_h, col + half_w, row + half_h))
         set_visible(self._label_text, bool(texts))
         set_visible(self._label_boxes, bool(texts))
+        self._label_rects = boxes
         if not texts:
             return
         self._label_boxes.set_data(vertices=box_triangles(*np.array(boxes).T), color=rgba(th.background, 0.82))
@@ -389,6 +401,8 @@ class SurfaceArea:
         names = [panel.x_name, panel.y_name, panel.z_name] if panel is not None else ["x", "y", "z"]
         name_pos = np.array([[0.0, sy * 1.42, 0.0], [sx * 1.42, 0.0, 0.0], [zx * 1.08, zy * 1.08, h * 1.12]], np.float32)
         set_props(self._names, text=names, pos=name_pos, font_size=o.font(16), color=rgba(th.foreground))
+        self._axis_texts = [(text, np.asarray(p, np.float64), 13.0) for text, p in zip(texts, positions, strict=True)]
+        self._axis_texts += [(name, p.astype(np.float64), 16.0) for name, p in zip(names, name_pos, strict=True)]
         self._layout_title()
 
     def _layout_title(self) -> None:
@@ -419,8 +433,41 @@ class SurfaceArea:
         self.update_grid()
         self.show(self._drawables)
 
-    def layout_legend(self) -> None:
+    def layout_legend(self, avoid=None) -> None:
         """A 3D panel has no legend of its own (the curves are named on the plane beside it)."""
+
+    def legend_rect(self, avoid=None) -> None:
+        """No legend: no box."""
+        return None
+
+    # -- what overlays must not hide ---------------------------------------------
+    def _project(self, points: np.ndarray) -> np.ndarray:
+        """Canvas pixels (n, 2) of box coordinates (n, 3), by the camera's transform."""
+        tr = self.view.scene.node_transform(self.owner.canvas.scene)
+        mapped = tr.map(np.column_stack([points, np.ones(len(points))]))
+        return mapped[:, :2] / mapped[:, 3:4]
+
+    def overlay_obstacles(self) -> np.ndarray:
+        """Boxes (n, 4: left, top, right, bottom) in canvas pixels around the markers' discs and
+        their labels, which a box laid over the panel must not hide."""
+        o = self.owner
+        parts = [np.array(self._label_rects, np.float64).reshape(-1, 4)]
+        for pos, size in self._marker_points:
+            centres = self._project(pos)
+            radius = 0.5 * o.px(size) * o.theme.line_scale + o.px(2.0)
+            parts.append(np.column_stack([centres - radius, centres + radius]))
+        return np.concatenate(parts)
+
+    def axis_text_rects(self) -> np.ndarray:
+        """Boxes (n, 4) in canvas pixels around the tick labels and the axis names where the camera puts them."""
+        if not self._axis_texts:
+            return np.zeros((0, 4))
+        o = self.owner
+        em = o.theme.text_scale
+        centres = self._project(np.array([p for _t, p, _s in self._axis_texts]))
+        half = np.array([[0.5 * text_width(t, o.px(s) * em) + o.px(3), 0.5 * o.px(s) * em + o.px(2)]
+                         for t, _p, s in self._axis_texts])
+        return np.column_stack([centres - half, centres + half])
 
     def current_view(self) -> View | None:
         panel = self.panel

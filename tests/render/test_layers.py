@@ -19,6 +19,9 @@ CASES = {
                                  [{"h": 1.0}, {"h": 0.5}, View(-2, 4, -2, 2), {"h": 0.25}, {"h": 0.1}, {"a": 1.0},
                                   {"h": 0.05}]),
     "taylor order": ("taylor", {}, None, [{"n": n} for n in (1, 2, 3, 4, 5, 4)]),
+    # the point runs under the readouts in the top left: they go to the bottom left and stay there when it leaves
+    "secant, the readouts change corner": ("secant", {"f": "-1.5x", "a": 0.0, "h": 0.1}, View(-2.5, 2.5, -4, 4),
+                                           [{"a": a} for a in (-1.0, -2.2, -2.2, -1.0, 0.5)]),
     "gradient descent steps": ("gradient-descent", {}, None, [{"steps": n} for n in (5, 10, 15, 20, 25)]),
     "numerical differentiation (panels)": ("numerical-differentiation", {}, None,
                                            [{"h": 10.0 ** -k} for k in (1, 2, 3, 4, 5, 6)]),
