@@ -1057,11 +1057,16 @@ class PlotCanvas:
         hard = np.concatenate([self._overlay_obstacles(plane), np.reshape(fixed, (-1, 4))])
         gap = self.px(4)
 
-        legends = {corner: plane.legend_rect(avoid=[box, *fixed]) for corner, box in boxes.items()}
+        legends: dict[str, Rect | None] = {}  # where the legend goes with the box in a corner, worked out when asked
+
+        def legend_for(corner: str) -> Rect | None:
+            if corner not in legends:
+                legends[corner] = plane.legend_rect(avoid=[boxes[corner], *fixed])
+            return legends[corner]
 
         def hides(corner: str, obstacles: np.ndarray, gap: float = 0.0) -> tuple[float, float]:
             """How many ``obstacles`` the box in ``corner`` hides, and the legend where it then goes; inf if they meet."""
-            box, legend = boxes[corner], legends[corner]
+            box, legend = boxes[corner], legend_for(corner)
             if legend is None:
                 return boxes_hit(box, obstacles, gap), 0
             if boxes_meet(box, legend):
@@ -1078,7 +1083,7 @@ class PlotCanvas:
 
             def rank(c: str) -> tuple:
                 own, legend = hides(c, hard, gap)
-                moved = legends[c] != home
+                moved = legend_for(c) != home
                 return own, c != kept, legend, moved, sum(hides(c, clutter)), READOUT_CORNERS.index(c)
 
             corner = min(boxes, key=rank)
