@@ -18,6 +18,7 @@ from derivlab.model import View
 from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
 
 from .heatmap import new_heatmap_visual, show_heatmap
+from .strokes import Stroke
 from .surface3d import SurfaceArea
 from .themes import DEFAULT_THEME, Theme, get_theme
 from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
@@ -568,7 +569,7 @@ class PlotArea:
         if existing is not None:
             existing.parent = None
         if isinstance(drawable, Curve):
-            visual = scene.visuals.Line(parent=self.view.scene, method="gl", antialias=False)
+            visual = Stroke(parent=self.view.scene)
         elif isinstance(drawable, Fill):
             visual = scene.visuals.Mesh(parent=self.view.scene)
         elif isinstance(drawable, Markers):
