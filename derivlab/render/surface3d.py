@@ -29,6 +29,7 @@ from derivlab.model import View
 from derivlab.scenes.drawables import Curve3D, Markers3D, Panel, Surface
 
 from .heatmap import CONTOUR_COLOR, colormap_table
+from .strokes import Stroke
 from .ticks import nice_step, tick_labels, ticks
 from .visuals import box_triangles, new_text, rgba, set_order, set_props, set_visible, text_width
 
@@ -337,10 +338,11 @@ class SurfaceArea:
             contours.set_gl_state("translucent", depth_test=True)
             visuals = (mesh, contours)
         elif isinstance(drawable, Curve3D):
-            solid = scene.visuals.Line(parent=parent, method="gl", antialias=False)
-            solid.set_gl_state("translucent", depth_test=True)
-            ghost = scene.visuals.Line(parent=parent, method="gl", antialias=False)
-            ghost.set_gl_state("translucent", depth_test=False)
+            solid = Stroke(parent=parent)  # antialiased, hidden where the surface is in front
+            # (strokes are triangles: the surface's polygon offset, left on by its draw, must not push them back too)
+            solid.set_gl_state("translucent", depth_test=True, polygon_offset_fill=False)
+            ghost = Stroke(parent=parent)
+            ghost.set_gl_state("translucent", depth_test=False, polygon_offset_fill=False)
             visuals = (solid, ghost)
         elif isinstance(drawable, Markers3D):
             points = scene.visuals.Markers(parent=parent, symbol="disc", scaling=False)

@@ -11,23 +11,31 @@ from derivlab.render.strokes import stroke_vertices
 from derivlab.scenes import get_scene
 
 
-def test_a_strip_makes_two_vertices_a_point_and_two_triangles_a_segment():
+def test_a_strip_makes_four_vertices_and_two_triangles_a_segment():
     pos = np.array([[0, 0], [1, 0], [2, 1]], np.float32)
     vertices, triangles = stroke_vertices(pos, "strip")
-    assert len(vertices) == 6 and list(vertices["a_side"]) == [-1, 1, -1, 1, -1, 1]
-    assert np.array_equal(vertices["a_prev"][2], [0, 0]) and np.array_equal(vertices["a_next"][2], [2, 1])
-    assert np.array_equal(vertices["a_prev"][0], [0, 0])  # an end is its own neighbour
-    assert list(triangles) == [0, 1, 2, 1, 3, 2, 2, 3, 4, 3, 5, 4]
+    assert len(vertices) == 8 and list(vertices["a_side"]) == [-1, 1, -1, 1] * 2
+    assert list(vertices["a_end"]) == [0, 0, 1, 1] * 2
+    # the end of segment 0 at (1, 0): its other end (0, 0), and beyond it the next point (2, 1)
+    assert np.array_equal(vertices["a_point"][2], [1, 0, 0]) and np.array_equal(vertices["a_other"][2], [0, 0, 0])
+    assert np.array_equal(vertices["a_neighbour"][2], [2, 1, 0])
+    # the start of segment 1 at (1, 0) looks back to (0, 0): both mitre the same join
+    assert np.array_equal(vertices["a_point"][4], [1, 0, 0]) and np.array_equal(vertices["a_neighbour"][4], [0, 0, 0])
+    assert np.array_equal(vertices["a_neighbour"][0], [0, 0, 0])  # a piece's end is its own neighbour
+    assert list(triangles) == [0, 1, 2, 1, 3, 2, 4, 5, 6, 5, 7, 6]
 
 
 def test_gaps_and_segments_break_the_strip():
     pos = np.array([[0, 0], [1, 0], [0, 0], [2, 1], [3, 1]], np.float32)
-    _, triangles = stroke_vertices(pos, np.array([True, False, False, True]))
-    assert sorted(set(triangles.tolist())) == [0, 1, 2, 3, 6, 7, 8, 9]  # points 0-1 and 3-4 only
+    vertices, triangles = stroke_vertices(pos, np.array([True, False, False, True]))
+    assert len(vertices) == 8 and len(triangles) == 12  # segments 0-1 and 3-4 only
+    assert np.array_equal(vertices["a_point"][4], [2, 1, 0]) and np.array_equal(vertices["a_neighbour"][4], [2, 1, 0])
     vertices, triangles = stroke_vertices(pos[:4], "segments")
     assert len(triangles) == 12
-    assert np.array_equal(vertices["a_next"][3], [1, 0]) and np.array_equal(vertices["a_prev"][4], [0, 0])
+    assert np.array_equal(vertices["a_neighbour"][2], [1, 0, 0])  # a dash does not look into the next one
     assert stroke_vertices(pos[:1], "strip")[1].size == 0
+    lifted, _ = stroke_vertices(np.array([[0, 0, 1], [1, 0, 2]], np.float32), "strip")
+    assert np.array_equal(lifted["a_point"][2], [1, 0, 2])  # points of a 3D plane keep their z
     with pytest.raises(ValueError):
         stroke_vertices(pos, "dots")
 
@@ -70,3 +78,30 @@ def test_a_sloped_line_has_intermediate_shades_along_it(picture):
     background = np.median(image[..., :3].reshape(-1, 3), axis=0)
     touched = patch[np.abs(patch - background).sum(axis=1) > 12]
     assert len({tuple(p) for p in touched}) >= 4
+
+
+def test_a_spike_keeps_its_width_down_to_the_tip():
+    # a sharp V, as a log-scale loss that drops for one step: both long sides are drawn whole,
+    # not thinned away by a mitre at the tip
+    from derivlab.render.strokes import Stroke
+
+    r = OffscreenRenderer(get_scene("secant"), (400, 400), values={"f": "x^3 - 3x", "h": 0.5}, view=View(-1, 1, -1, 1))
+    try:
+        area = r.canvas.main
+        spike = Stroke(parent=area.view.scene)
+        points = np.array([[-0.5, 0.8], [0.0, -0.9], [0.02, 0.8]]) - np.array(area.origin)
+        spike.set_data(pos=points.astype(np.float32), color=(0.8, 0.0, 0.0, 1.0), width=3.0)
+        spike.order = 1000
+        image = np.ascontiguousarray(r.render())
+        red = (image[..., 0] > 150) & (image[..., 1] < 80) & (image[..., 2] < 80)
+        for y in (-0.6, -0.3, 0.0, 0.3, 0.6):  # rows across both sides of the V
+            _, row = r.canvas.data_to_pixel(0.0, y)
+            line = red[int(round(row))].astype(int)
+            runs = int(np.count_nonzero(np.diff(line) == 1))
+            assert runs == 2, f"y = {y}: {runs} red runs across the V"
+            assert line.sum() >= 4, f"y = {y}: the V's sides are {line.sum()} pixels wide together"
+        # and the tip ends there: no mitre shooting on below it
+        _, tip = r.canvas.data_to_pixel(0.0, -0.9)
+        assert not red[int(tip) + 6:].any(), "the V runs on past its tip"
+    finally:
+        r.close()
