@@ -152,6 +152,7 @@ class StrokeVisual(Visual):
 
     def __init__(self, pos=None, color=(0.0, 0.0, 0.0, 1.0), width: float = 1.0, connect="strip"):
         Visual.__init__(self, vcode=VERTEX, fcode=FRAGMENT)
+        self._connect = connect  # used when set_data gives points without saying how they join
         self._vertices = gloo.VertexBuffer(np.zeros(0, _VERTEX_TYPE))
         self.shared_program.bind(self._vertices)
         self._index_buffer = gloo.IndexBuffer(np.zeros(0, np.uint32))
@@ -165,9 +166,12 @@ class StrokeVisual(Visual):
         self.freeze()
 
     def set_data(self, pos=None, color=None, width=None, connect=None) -> None:
-        """New points (n, 2) or (n, 3) with ``connect`` (see :func:`stroke_vertices`), colour (RGBA) or width."""
+        """New points (n, 2) or (n, 3) with ``connect`` (see :func:`stroke_vertices`; the last one given,
+        or the one the stroke was made with, when None), colour (RGBA) or width."""
         if pos is not None:
-            vertices, triangles = stroke_vertices(pos, "strip" if connect is None else connect)
+            if connect is not None:
+                self._connect = connect
+            vertices, triangles = stroke_vertices(pos, self._connect)
             self._pos = _points3(pos)
             self._count = len(triangles)
             if self._count:

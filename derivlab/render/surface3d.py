@@ -119,8 +119,8 @@ class SurfaceArea:
         self._fit = FIT_UP
         self._from_above = False
         parent = self.view.scene
-        self._frame = scene.visuals.Line(parent=parent, method="gl", connect="segments")
-        self._ticks = scene.visuals.Line(parent=parent, method="gl", connect="segments")
+        self._frame = Stroke(parent=parent, connect="segments")  # antialiased: the box's edges run slanted
+        self._ticks = Stroke(parent=parent, connect="segments")
         self._tick_text = new_text(parent=parent, anchor_x="center", anchor_y="center")
         self._names = new_text(parent=parent, anchor_x="center", anchor_y="center")
         # All depth-tested: what stands behind the surface is hidden by it. The text comes after
@@ -128,7 +128,7 @@ class SurfaceArea:
         for order, visual in zip((-50, -49, 50, 51), (self._frame, self._ticks, self._tick_text, self._names),
                                  strict=True):
             set_order(visual, order)
-            visual.set_gl_state("translucent", depth_test=True)
+            visual.set_gl_state("translucent", depth_test=True, polygon_offset_fill=False)
         # Screen-space text on the canvas: the title, and the markers' labels on boxes of the
         # background colour (readable over any part of the surface), placed where the camera
         # projects their points.
