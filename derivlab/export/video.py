@@ -18,9 +18,9 @@ Quality and speed. H.264 uses x264's ``crf`` (0 best … 51 worst, 23 by
 default) with preset :data:`DEFAULT_PRESET`: ``ultrafast``. For derivlab's line
 art it is both the fastest and the most faithful at a given crf (measured with
 ``benchmarks/x264_presets.py`` on the 300-frame 1080p secant clip at crf 23:
-PSNR 52.8 dB and no sample off by more than 21 for ``ultrafast``, against
-45.4 dB / 111 for ``veryfast`` and 48.4 dB / 136 for ``medium``, at 4.0, 7.7
-and 15.1 ms of CPU a frame). The price is size: 2.2 MB against 0.56 MB for the
+PSNR 52.6 dB and no sample off by more than 21 for ``ultrafast``, against
+45.7 dB / 111 for ``veryfast`` and 48.6 dB / 109 for ``medium``, at 2.7, 6.4
+and 13.7 ms of CPU a frame). The price is size: 2.3 MB against 0.5 MB for the
 5-second clip; pass ``preset="medium"`` (or slower) for small files when time
 does not matter. VP9 uses ``crf``
 (0 … 63, 32 by default) in constant-quality mode with libvpx's realtime
