@@ -1,9 +1,9 @@
-"""Antialiased polylines of any width: the curves of the flat planes.
+"""Antialiased polylines of any width: the curves of the flat planes, the 3D plane's paths and box.
 
 OpenGL's own wide lines are either aliased (staircase edges) or, with
 ``GL_LINE_SMOOTH`` in software OpenGL, drawn with a tent-shaped coverage that
-washes a 3-pixel line out to about 60 % of its colour. A stroke here is a strip
-of triangles built in the vertex shader, in framebuffer pixels:
+washes a 3-pixel line out to about 60 % of its colour. A stroke here is made of
+triangles placed by the vertex shader, in framebuffer pixels:
 
 - each segment is a quad; where it meets the next segment at a gentle angle (under
   60°) both end on the mitre, the vertices p ± m·(w/2 + 1)/(m·n), with n the
