@@ -89,13 +89,14 @@ class SecantScene(Scene):
             drawables.append(
                 Curve("tangent", tx, ty, role="tangent", width=3.0, dashed=True, label="tangent at a")
             )
-        drawables.append(
-            Markers("point_a", np.array([a]), np.array([f_a]), role="point", size=16.0, draggable="a")
-        )
         if f_ah is not None:
             drawables.append(
                 Markers("point_a_plus_h", np.array([a + h]), np.array([f_ah]), role="secant", size=13.0)
             )
+        # (a, f(a)) on top: as h → 0 the moving point slides under it instead of covering it
+        drawables.append(
+            Markers("point_a", np.array([a]), np.array([f_a]), role="point", size=16.0, draggable="a")
+        )
         drawables.append(Label("label_a", "(a, f(a))", a, f_a, role="text", offset=(-14, -12), anchor=("right", "bottom")))
         message = "" if f_ah is not None else f"f is undefined at a + h = {format_number(a + h)}."
         return SceneFrame(

@@ -136,3 +136,16 @@ def test_shift_drag_zooms_into_the_rectangle_and_back():
         assert not canvas.zoom_back()
     finally:
         r.close()
+
+
+def test_the_point_at_a_stays_on_top_as_h_shrinks():
+    # at h = 0.001 the secant's second point lies on (a, f(a)): the fixed point is drawn over it
+    r = OffscreenRenderer(get_scene("secant"), (960, 540), values={"a": 1.3, "h": 0.001}, view=View(-2.5, 2.5, -4, 4))
+    try:
+        image = r.render()
+        theme = get_theme("light")
+        col, row = r.canvas.data_to_pixel(1.3, 1.3**3 - 3 * 1.3)
+        assert color_near(image, col, row, rgb(theme.color("point")), radius=1)
+        assert not color_near(image, col, row, rgb(theme.color("secant")), radius=1, tolerance=40)
+    finally:
+        r.close()
