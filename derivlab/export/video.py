@@ -210,10 +210,15 @@ def rgba_frame(image: np.ndarray):
 
     height, width = image.shape[:2]
     frame = av.VideoFrame(width, height, "rgba")
-    plane = frame.planes[0]
-    rows = np.frombuffer(plane, np.uint8).reshape(height, plane.line_size)
-    np.copyto(rows[:, : width * 4].reshape(height, width, 4), image)
+    np.copyto(rgba_pixels(frame), image)
     return frame
+
+
+def rgba_pixels(frame) -> np.ndarray:
+    """An FFmpeg RGBA frame's pixels as a writable (height, width, 4) uint8 view of its plane
+    (rows padded to FFmpeg's line size)."""
+    plane = frame.planes[0]
+    return np.ndarray((frame.height, frame.width, 4), np.uint8, buffer=plane, strides=(plane.line_size, 4, 1))
 
 
 class RgbaFrames:
@@ -243,9 +248,7 @@ class RgbaFrames:
         import av
 
         frame = av.VideoFrame(self.width, self.height, "rgba")
-        plane = frame.planes[0]
-        view = np.ndarray((self.height, self.width, 4), np.uint8, buffer=plane,
-                          strides=(plane.line_size, 4, 1))
+        view = rgba_pixels(frame)
         with self._lock:
             self._frames[id(view)] = (frame, view)
             self.made += 1
@@ -573,7 +576,7 @@ class AnimationExport:
                 self._renderer.canvas.keep_unchanged_layers()
             self._gpu_yuv = self._use_gpu_yuv()
             encoder = self._open_encoder()
-            if isinstance(encoder, VideoEncoder) and not isinstance(encoder, GifEncoder) and self._pipelined:
+            if self.format in ("mp4", "webm") and self._pipelined:
                 self._rgba_frames = encoder.rgba_frames = RgbaFrames(*self.plan.size)
             self._encoder_thread = EncoderThread(encoder, maxsize=self.queue_frames)
         except BaseException as exc:

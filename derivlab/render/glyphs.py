@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ def cache_folder() -> Path | None:
         return None
 
 
+@lru_cache(maxsize=1)
 def _vispy_version() -> str:
     try:
         import vispy

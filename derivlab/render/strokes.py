@@ -171,8 +171,8 @@ class StrokeVisual(Visual):
         if pos is not None:
             if connect is not None:
                 self._connect = connect
-            vertices, triangles = stroke_vertices(pos, self._connect)
             self._pos = _points3(pos)
+            vertices, triangles = stroke_vertices(self._pos, self._connect)
             self._count = len(triangles)
             if self._count:
                 self._vertices.set_data(vertices)
@@ -184,18 +184,6 @@ class StrokeVisual(Visual):
         if width is not None:
             self._width = float(width)
         self.update()
-
-    @property
-    def color(self) -> tuple[float, float, float, float]:
-        return self._color
-
-    @property
-    def width(self) -> float:
-        return self._width
-
-    @property
-    def pos(self) -> np.ndarray:
-        return self._pos
 
     def _prepare_transforms(self, view) -> None:
         vert = view.view_program.vert
