@@ -263,9 +263,13 @@ def command_export(args: argparse.Namespace) -> int:
         parallel_timeline,
         parse_animate,
     )
-    from derivlab.render.offscreen import RenderUnavailable, parse_size
+    from derivlab.render.offscreen import RenderUnavailable, parse_size, prefer_headless
     from derivlab.render.themes import THEMES
 
+    if _PROGRAM:
+        # A process that only exports needs no window: EGL starts sooner than Qt where both
+        # exist. (Where main() is called as a function, the caller may want Qt later.)
+        prefer_headless()
     scene, values = _checked_values(args.scene, args.set)
     try:
         size = parse_size(args.size)

@@ -149,3 +149,23 @@ def test_the_point_at_a_stays_on_top_as_h_shrinks():
         assert not color_near(image, col, row, rgb(theme.color("secant")), radius=1, tolerance=40)
     finally:
         r.close()
+
+
+def _app_chosen(code: str) -> str:
+    """The VisPy app a fresh process chooses after ``code`` (run with a screen, as the tests are)."""
+    import subprocess
+    import sys
+
+    script = "from derivlab.render import offscreen as o\n" + code + "\nprint(o.offscreen_app().backend_name)"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1].lower()
+
+
+@pytest.mark.skipif(not __import__("derivlab.render.offscreen", fromlist=["has_screen"]).has_screen(),
+                    reason="needs a (virtual) screen: the choice between Qt and EGL is made only there")
+def test_an_export_only_process_draws_with_egl_and_falls_back_to_qt():
+    assert "egl" not in _app_chosen("")  # the window's processes keep Qt
+    assert "egl" in _app_chosen("o.prefer_headless()")
+    fallback = "def no_egl():\n    raise RuntimeError('no EGL')\no._egl_app = no_egl\no.prefer_headless()"
+    assert "pyside6" in _app_chosen(fallback)
