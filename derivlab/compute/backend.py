@@ -223,12 +223,41 @@ def _describe_failure(exc: BaseException, cupy: ModuleType | None, step: str) ->
     return f"CuPy failed while {step}: {text}"
 
 
+#: the NVIDIA driver's library, which CUDA loads by this name, per platform
+_DRIVER_LIBRARY = {"linux": "libcuda.so.1", "win32": "nvcuda.dll"}
+
+
+def _missing_driver() -> str:
+    """Why CuPy cannot work here when the NVIDIA driver's library does not load, else "".
+
+    Checked before CuPy is imported (about 50 ms of every start-up): without the
+    driver CUDA fails at its first call anyway. A CuPy already imported (or put in
+    place by a test) is probed as it is.
+    """
+    import importlib.util
+    import sys
+
+    library = _DRIVER_LIBRARY.get(sys.platform)
+    if library is None or "cupy" in sys.modules or importlib.util.find_spec("cupy") is None:
+        return ""
+    import ctypes
+
+    try:
+        ctypes.CDLL(library)
+    except OSError as exc:
+        return f"no NVIDIA driver found: {library} cannot be loaded ({exc})"
+    return ""
+
+
 def _probe_cupy() -> _ProbeResult:
     """Try CuPy end to end; never raises (except KeyboardInterrupt)."""
     cupy: ModuleType | None = None
     step = "being imported"
     try:
         _set_cupy_cache_dir()
+        missing = _missing_driver()
+        if missing:
+            return _ProbeResult(None, "", missing)
         try:
             import cupy as _cupy
         except ModuleNotFoundError as exc:
@@ -301,7 +330,7 @@ def _resolve_preference(preference: str | None) -> tuple[str, str]:
             raise ValueError(
                 f"unknown backend {preference!r}: expected one of {', '.join(PREFERENCES)}"
             )
-        return choice, "requested"
+        return choice, "" if choice == "auto" else "requested"
     raw = os.environ.get(ENV_VAR, "").strip()
     if not raw:
         return "auto", ""

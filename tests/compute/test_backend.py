@@ -332,3 +332,28 @@ def test_is_out_of_memory_with_cupy_types() -> None:
     assert is_out_of_memory(memory.OutOfMemoryError(1024, 2048, 0))
     assert is_out_of_memory(runtime.CUDARuntimeError(2))
     assert not is_out_of_memory(runtime.CUDARuntimeError(100))
+
+
+def test_missing_driver_is_found_before_cupy_is_imported(no_env: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    no_env.delitem(sys.modules, "cupy", raising=False)
+    no_env.setitem(backend_module._DRIVER_LIBRARY, sys.platform, "libderivlab-no-such-driver.so.1")
+    real_find_spec = importlib.util.find_spec
+    no_env.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "cupy" else real_find_spec(name, *a))
+    result = backend_module._probe_cupy()
+    assert result.cupy is None
+    assert result.failure.startswith("no NVIDIA driver found: libderivlab-no-such-driver.so.1 cannot be loaded")
+    assert "cupy" not in sys.modules
+
+
+def test_a_cupy_already_in_place_is_probed_whatever_the_driver(no_env: pytest.MonkeyPatch) -> None:
+    no_env.setitem(backend_module._DRIVER_LIBRARY, sys.platform, "libderivlab-no-such-driver.so.1")
+    no_env.setitem(sys.modules, "cupy", fake_cupy())
+    assert backend_module._missing_driver() == ""
+    assert get_backend("auto").name == "cupy"
+
+
+def test_auto_by_argument_reads_as_a_plain_fallback(no_env: pytest.MonkeyPatch) -> None:
+    no_env.setitem(sys.modules, "cupy", None)
+    assert not get_backend("auto").reason.startswith("requested")
