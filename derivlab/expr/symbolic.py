@@ -9,10 +9,12 @@ computed.
 from __future__ import annotations
 
 import math
+import time
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
@@ -314,29 +316,115 @@ def _expands_badly(expr: sp.Expr) -> bool:
     )
 
 
+def _is_rational_function(expr: sp.Expr, seconds: float) -> bool:
+    """True when ``expr`` is a quotient p/q of polynomials in its free symbols.
+
+    Polynomials are included (q = 1); constants such as π, e or √2 may appear in
+    the coefficients. False when the check does not finish within ``seconds``.
+    """
+    try:
+        return bool(run_with_deadline(expr.is_rational_function, seconds))
+    except (DeadlineExceeded, RecursionError):
+        return False
+
+
+def quotient_form(expr: sp.Expr) -> sp.Expr:
+    """``expr`` as p/q over the common denominator q that ``sympy.together`` finds.
+
+    q keeps its factors as they stand (x² − 1 stays x² − 1); p is expanded and,
+    when q is not a constant, its common factor is taken out, as in the quotient
+    rule's d²/dx² 1/(x² + 1) = 2(3x² − 1)/(x² + 1)³. A polynomial (q constant)
+    comes back expanded.
+    """
+    p, q = sp.fraction(sp.together(expr))
+    p = sp.expand(p)
+    if q.free_symbols:
+        common = sp.factor_terms(p)
+        if common.is_Mul:
+            p = common
+    return p / q
+
+
+def coefficient_in_sum(expr: sp.Expr) -> sp.Expr:
+    """c·s₁^k₁ ⋯ sₘ^kₘ·s as s₁^k₁ ⋯ sₘ^kₘ·expand(c·s), for sums sᵢ, s and powers kᵢ > 0.
+
+    ``factor_terms`` writes d²/dx² (x² + 1)⁴ as 8(x² + 1)²(7x² + 1); with the
+    number c inside the one sum s that is not raised to a power it is
+    (x² + 1)²(56x² + 8), one factor fewer. Products of any other shape, and
+    quotients (2(3x² − 1)/(x² + 1)³), keep the number in front.
+    """
+    product = sp.factor_terms(expr)
+    if not product.is_Mul:
+        return product
+    c, factors = product.as_coeff_mul()
+    sums = [f for f in factors if f.is_Add]
+    powers_of_sums = all(
+        f.is_Add or (f.is_Pow and f.base.is_Add and f.exp.is_positive) for f in factors
+    )
+    if c in (sp.S.One, sp.S.NegativeOne) or len(sums) != 1 or not powers_of_sums:
+        return product
+    return sp.Mul(*(sp.expand(c * f) if f.is_Add else f for f in factors))
+
+
+#: forms tried for a rational function p/q, in order of preference on a tie: the
+#: quotient rule's form, p and q expanded without common factors (``cancel``),
+#: p and q as products of irreducible factors (``factor``), the expanded sum of
+#: terms (``expand``: 1 − 1/x² rather than (x² − 1)/x²), and a polynomial's
+#: common factors with the number inside a sum (``coefficient_in_sum``)
+RATIONAL_FORMS: tuple = (quotient_form, sp.cancel, sp.factor, sp.expand, coefficient_in_sum)
+
+#: errors a rewriting may raise on an expression it cannot handle; the form is skipped
+_REWRITE_ERRORS = (
+    RecursionError,
+    ValueError,
+    TypeError,
+    NotImplementedError,
+    AttributeError,
+    BasePolynomialError,
+)
+
+
 def tidy(expr: sp.Expr, seconds: float = SIMPLIFY_SECONDS) -> sp.Expr:
     """A shorter equal form of ``expr`` when one is found within ``seconds``.
 
-    Tries the cheap ``factor_terms`` and, for expressions of modest size that do
-    not contain powers of sums with large exponents, ``sympy.simplify``, each
-    under a deadline; keeps the candidate with the fewest tree nodes that the
-    evaluators support (``expr`` itself when nothing is smaller).
+    Tries the cheap ``factor_terms`` (within 0.4 · ``seconds``) and, for
+    expressions of modest size that do not contain powers of sums with large
+    exponents, more rewritings within ``seconds`` in all:
+
+    * for a rational function p/q of its symbols (polynomials included), the
+      polynomial forms of :data:`RATIONAL_FORMS`: on such expressions they are
+      never longer than what ``sympy.simplify`` finds, at a fraction of its cost
+      (its first call alone imports ``sympy.physics.units``);
+    * for any other expression, ``sympy.simplify``.
+
+    Keeps the candidate with the fewest tree nodes that the evaluators support;
+    on a tie the earlier one, ``expr`` itself first.
     """
-    size = node_count(expr, SIMPLIFY_NODES)
-    transforms: list[tuple] = [(sp.factor_terms, 0.4)]
-    if size <= SIMPLIFY_NODES and not _expands_badly(expr):
-        transforms.append((sp.simplify, 1.0))
-    best, best_size = expr, node_count(expr)
-    for transform, share in transforms:
+    size = node_count(expr)
+    best, best_size = expr, size
+
+    def consider(transform, budget: float) -> None:
+        nonlocal best, best_size
         try:
-            candidate = run_with_deadline(lambda t=transform: t(expr), seconds * share)
-        except DeadlineExceeded:
-            continue
-        except (RecursionError, ValueError, TypeError, NotImplementedError, AttributeError):
-            continue
+            candidate = run_with_deadline(lambda: transform(expr), budget)
+        except (DeadlineExceeded, *_REWRITE_ERRORS):
+            return
         candidate_size = node_count(candidate, best_size)
         if candidate_size < best_size and is_supported(candidate):
             best, best_size = candidate, candidate_size
+
+    consider(sp.factor_terms, seconds * 0.4)
+    if size > SIMPLIFY_NODES or _expands_badly(expr):
+        return best
+    if not _is_rational_function(expr, seconds * 0.1):
+        consider(sp.simplify, seconds)
+        return best
+    stop = time.monotonic() + seconds
+    for transform in RATIONAL_FORMS:
+        left = stop - time.monotonic()
+        if left <= 0:
+            break
+        consider(transform, left)
     return best
 
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +12,7 @@ import sympy as sp
 
 from derivlab.expr import ExpressionError, Function
 from derivlab.expr.functions import sigmoid as sym_sigmoid
+from derivlab.expr.symbolic import coefficient_in_sum, node_count, quotient_form
 
 x = sp.Symbol("x", real=True)
 
@@ -141,3 +145,87 @@ def test_no_dirac_in_evaluators():
     out = g(np.array([-1.0, 0.5, 0.0]))
     np.testing.assert_array_equal(out[:2], [0.0, 0.0])
     assert np.isnan(out[2])
+
+
+# ------------------------------------------------ rational functions: polynomial algebra, no simplify
+
+RATIONAL = ["x^3 - 3x", "x^2 + 2x + 1", "(x^2 - 1)/(x - 1)", "1/x", "x/(x^2 + 1)", "(x + 1)^5",
+            "x^4 - 2x^2", "1/(x^2 + 1)", "(x + 1)/(x - 1)", "x^2/(x - 1)", "x^3/(x^2 - 1)",
+            "(3x - 2)/(x^2 + x + 1)", "(x^2 + 1)/x", "(x^2 + 1)^4", "2/(x^2 - 1)", "x(x - 1)(x - 2)"]
+
+
+@pytest.mark.parametrize("text", RATIONAL)
+def test_rational_derivatives_equal_sympy_diff(text):
+    f = Function.from_text(text)
+    for n in range(1, 5):
+        assert sp.cancel(f.sympy(n) - sp.diff(f.sympy(0), x, n)) == 0, (text, n)
+
+
+@pytest.mark.parametrize("text", RATIONAL)
+def test_rational_derivatives_no_longer_than_simplify(text):
+    """Each derivative has at most as many tree nodes as sympy.simplify makes of the raw one."""
+    f = Function.from_text(text)
+    for n in range(1, 3):
+        raw = sp.diff(f.sympy(n - 1), x)
+        tidied = f.sympy(n)
+        assert node_count(tidied) <= node_count(raw), (text, n)
+        assert node_count(tidied) <= node_count(sp.simplify(raw)), (text, n, tidied)
+
+
+# first derivatives as a lecture writes them (quotient rule, common factors, cancelled)
+LECTURE_FORMS = {
+    "x^2 + 2x + 1": 2 * x + 2,
+    "x/(x^2 + 1)": (1 - x**2) / (x**2 + 1) ** 2,
+    "(x + 1)/(x - 1)": -2 / (x - 1) ** 2,
+    "x^2/(x - 1)": x * (x - 2) / (x - 1) ** 2,
+    "(x^2 - 1)/(x - 1)": sp.Integer(1),
+    "(x^2 + 1)/x": 1 - 1 / x**2,
+}
+
+
+@pytest.mark.parametrize("text", sorted(LECTURE_FORMS))
+def test_rational_derivatives_as_short_as_lecture_forms(text):
+    derivative = Function.from_text(text).sympy(1)
+    assert sp.cancel(derivative - LECTURE_FORMS[text]) == 0
+    assert node_count(derivative) <= node_count(LECTURE_FORMS[text]), derivative
+
+
+def test_polynomial_derivatives_keep_their_expanded_form():
+    """On a tie in size the derivative as differentiated stays: d/dx (x³ − 3x) = 3x² − 3."""
+    f = Function.from_text("x^5 - 5x^3 + 4x")
+    assert f.sympy(1) == sp.diff(f.sympy(0), x)
+    assert f.sympy(1).is_Add
+
+
+def test_rational_forms_are_equal_and_documented_shapes():
+    s = x**2 + 1
+    quotient = quotient_form(sp.diff(1 / s, x, 2))
+    assert sp.cancel(quotient - sp.diff(1 / s, x, 2)) == 0
+    numerator, denominator = sp.fraction(quotient)
+    assert denominator == s**3  # the common denominator keeps x² + 1 unexpanded
+    assert sp.Poly(numerator, x).degree() == 2
+    product = 8 * s**2 * (7 * x**2 + 1)
+    inside = coefficient_in_sum(product)
+    assert sp.expand(inside - product) == 0
+    assert inside.as_coeff_mul()[0] == 1
+    assert node_count(inside) < node_count(product)
+    # a quotient keeps its number in front: 2(3x² − 1)/(x² + 1)³
+    quotient = coefficient_in_sum((6 * x**2 - 2) / s**3)
+    assert quotient.as_coeff_mul()[0] == 2
+    assert sp.cancel(quotient - (6 * x**2 - 2) / s**3) == 0
+
+
+def test_rational_derivatives_do_not_load_sympy_simplify_extras():
+    """Polynomials and rational functions are tidied without sympy.simplify, so without
+    the import of sympy.physics.units its first call brings (about 0.13 s at start-up)."""
+    code = (
+        "import sys\n"
+        "from derivlab.expr import Function\n"
+        "for text, params in [('x^3 - 3x', ()), ('x/(x^2 + 1)', ()), ('a*x^2 + b*x', ('a', 'b'))]:\n"
+        "    f = Function.from_text(text, parameters=params)\n"
+        "    [f.derivative_text(n) for n in range(1, 5)]\n"
+        "assert 'sympy.physics.units' not in sys.modules, 'sympy.physics.units was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
