@@ -12,12 +12,29 @@ line, in a fresh process each run, as the peers were timed:
 
 It prints wall time (median of the timed runs, after one warm-up run), frames
 a second, peak RSS of the process, the ratio to the peer figures, the preset,
-and the machine. With ``--peers`` it also installs matplotlib and
-imageio-ffmpeg into a virtual environment of their own and times the peer's
-matplotlib script (``benchmarks/peers/mpl_secant.py``) in the same run, for a
-same-machine ratio. It asserts nothing.
+and the machine. It asserts nothing.
 
-    python benchmarks/export_secant.py [--runs 3] [--preset ultrafast] [--peers]
+With ``--peers`` it also times the peers' own scripts in the same run, for a
+same-machine ratio; ``--peers`` alone (or ``--peers all``) means every peer,
+``--peers matplotlib`` or ``--peers manim`` one of them, ``--peers
+matplotlib,manim`` both. Each peer gets a virtual environment of its own,
+made on first use (``--matplotlib-venv``, ``--manim-venv``; by default in the
+temporary folder) and kept for later runs:
+
+- matplotlib: matplotlib and imageio-ffmpeg, timing
+  ``benchmarks/peers/mpl_secant.py`` (FuncAnimation and FFMpegWriter).
+- Manim CE: manim, whose pycairo and ManimPango are built from source, so the
+  Cairo and Pango development files, pkg-config and a C compiler are needed;
+  where apt-get exists, the missing Debian packages are installed first (with
+  sudo unless root). It times ``manim -qh --fps 60 --media_dir media
+  benchmarks/peers/manim_secant.py SecantToTangent`` (the Cairo renderer),
+  each run in a fresh empty folder, so that manim's caches (partial movies,
+  the SVGs of its Text) are cold.
+
+Each peer gets one warm-up run and then as many timed runs as derivlab, and
+its video is probed as derivlab's is.
+
+    python benchmarks/export_secant.py [--runs 3] [--preset ultrafast] [--peers [matplotlib,manim]]
 """
 
 from __future__ import annotations
@@ -25,6 +42,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,21 +137,102 @@ def peer_python(folder: Path) -> Path:
     return python
 
 
+# What pip needs to build manim's pycairo and ManimPango, which have no Linux wheels
+MANIM_DEBIAN_PACKAGES = ["libcairo2-dev", "libpango1.0-dev", "pkg-config", "gcc"]
+
+
+def missing_debian_packages(names: list[str]) -> list[str]:
+    if shutil.which("dpkg-query") is None:
+        return []
+    missing = []
+    for name in names:
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True)
+        if "install ok installed" not in result.stdout:
+            missing.append(name)
+    return missing
+
+
+def install_debian_packages(names: list[str], why: str) -> None:
+    """Install those of the Debian packages that are missing, through apt-get (sudo unless root)."""
+    missing = missing_debian_packages(names)
+    if not missing:
+        return
+    if shutil.which("apt-get") is None:
+        print(f"no apt-get here: {why} needs {', '.join(missing)} (or the same libraries by other names)", flush=True)
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print(f"installing Debian packages for {why}: {' '.join(missing)} …", flush=True)
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+    subprocess.run([*sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                    "--no-install-recommends", *missing], check=True, stdout=subprocess.DEVNULL)
+
+
+def manim_command(folder: Path) -> Path:
+    """The manim command of a virtual environment with Manim CE, made once (Debian packages first)."""
+    manim = folder / "bin" / "manim"
+    if not manim.exists():
+        install_debian_packages(MANIM_DEBIAN_PACKAGES, "pycairo and ManimPango")
+        print(f"installing manim into {folder} (pycairo and ManimPango build from source) …", flush=True)
+        venv.create(folder, with_pip=True)
+        subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "manim"], check=True)
+    return manim
+
+
 def versions(python: str, modules: list[str]) -> str:
     code = "import importlib\n" + "".join(
-        f"m = importlib.import_module('{m}'); print('{m}', getattr(m, '__version__', '?'))\n" for m in modules
+        f"m = importlib.import_module('{m}'); print('{m}', getattr(m, '__version__', getattr(m, 'version', '?')))\n"
+        for m in modules
     )
     result = subprocess.run([python, "-c", code], capture_output=True, text=True)
     return ", ".join(result.stdout.split("\n")).strip(", ")
+
+
+PEERS = ("matplotlib", "manim")
+
+
+def peer_names(text: str) -> list[str]:
+    """``all`` or a comma-separated choice of PEERS, in the order given."""
+    if text.strip().lower() in ("", "all"):
+        return list(PEERS)
+    aliases = {"mpl": "matplotlib", "manim-ce": "manim", "manimce": "manim"}
+    names: list[str] = []
+    for name in (n.strip().lower() for n in text.split(",")):
+        name = aliases.get(name, name)
+        if name not in PEERS:
+            raise argparse.ArgumentTypeError(f"unknown peer {name!r}: choose from all, {', '.join(PEERS)}")
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def time_peer(label: str, command: list[str], runs: int, fresh_folder: Path) -> tuple[float, float, float, Path]:
+    """Median wall and CPU seconds and the largest peak RSS of a peer's timed runs (after one
+    warm-up), each run in a new empty folder under fresh_folder; and that last folder."""
+    walls, cpus, rss = [], [], []
+    for run in range(runs + 1):
+        cwd = Path(tempfile.mkdtemp(prefix=f"{label.split()[0].lower()}-{run}-", dir=fresh_folder))
+        wall, cpu, peak = timed(command, cwd)
+        name = "warm-up" if run == 0 else f"run {run}"
+        print(f"  {label} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB (largest process)")
+        if run:
+            walls.append(wall)
+            cpus.append(cpu)
+            rss.append(peak)
+    return statistics.median(walls), statistics.median(cpus), max(rss), cwd
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (default 3)")
     parser.add_argument("--preset", default="ultrafast", help="x264 preset for derivlab (default ultrafast, derivlab's own default)")
-    parser.add_argument("--peers", action="store_true", help="also time matplotlib's script in this run")
-    parser.add_argument("--peer-venv", type=Path, default=Path(tempfile.gettempdir()) / "derivlab-bench-peers",
-                        help="where the peers' virtual environment goes")
+    parser.add_argument("--peers", nargs="?", const="all", default=[], type=peer_names, metavar="PEER[,PEER]",
+                        help=f"also time the peers in this run: all (the default when no list is given) or "
+                             f"a comma-separated choice of {', '.join(PEERS)}")
+    parser.add_argument("--matplotlib-venv", "--peer-venv", dest="matplotlib_venv", type=Path,
+                        default=Path(tempfile.gettempdir()) / "derivlab-bench-peers",
+                        help="where matplotlib's virtual environment goes")
+    parser.add_argument("--manim-venv", type=Path, default=Path(tempfile.gettempdir()) / "derivlab-bench-manim",
+                        help="where Manim CE's virtual environment goes")
     parser.add_argument("--keep", type=Path, help="copy derivlab's last video here")
     args = parser.parse_args()
 
@@ -166,31 +265,40 @@ def main() -> int:
             args.keep.write_bytes(out.read_bytes())
 
         median = statistics.median(walls)
+        median_cpu = statistics.median(cpus)
         print(f"derivlab: median wall {median:.2f} s ({FRAMES / median:.1f} frames/s, "
-              f"{median / 5:.2f}× real time), median CPU {statistics.median(cpus):.2f} s, "
+              f"{median / 5:.2f}× real time), median CPU {median_cpu:.2f} s, "
               f"peak RSS {max(rss):.0f} MB (one process: the encoder runs in it)")
         print(f"  vs matplotlib (RESULTS.md, {PEER_MATPLOTLIB_S} s, {PEER_MATPLOTLIB_RSS_MB} MB): "
               f"{PEER_MATPLOTLIB_S / median:.2f}× faster")
         print(f"  vs Manim CE Cairo (RESULTS.md, {PEER_MANIM_CAIRO_S} s, {PEER_MANIM_CAIRO_RSS_MB} MB): "
               f"{PEER_MANIM_CAIRO_S / median:.2f}× faster")
 
-        if args.peers:
-            python = peer_python(args.peer_venv)
+        summaries = []
+        if "matplotlib" in args.peers:
+            python = peer_python(args.matplotlib_venv)
             print(f"matplotlib peer: {versions(str(python), ['matplotlib', 'imageio_ffmpeg', 'numpy'])}")
-            mpl_walls, mpl_cpus = [], []
-            for run in range(args.runs + 1):
-                wall, cpu, peak = timed([str(python), str(HERE / "peers" / "mpl_secant.py"), str(work / "mpl.mp4")], work)
-                label = "warm-up" if run == 0 else f"run {run}"
-                print(f"  matplotlib {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB (largest process)")
-                if run:
-                    mpl_walls.append(wall)
-                    mpl_cpus.append(cpu)
-            print(f"  output: {probe(work / 'mpl.mp4')}")
-            mpl_median = statistics.median(mpl_walls)
-            mpl_cpu = statistics.median(mpl_cpus)
-            print(f"matplotlib (same machine, same run): median wall {mpl_median:.2f} s, CPU {mpl_cpu:.2f} s; "
-                  f"derivlab is {mpl_median / median:.2f}× faster in wall time, "
-                  f"uses {statistics.median(cpus) / mpl_cpu:.2f}× the CPU time")
+            mpl_out = work / "mpl.mp4"
+            mpl = time_peer("matplotlib", [str(python), str(HERE / "peers" / "mpl_secant.py"), str(mpl_out)],
+                            args.runs, work)
+            print(f"  output: {probe(mpl_out)}")
+            summaries.append(("matplotlib", mpl))
+        if "manim" in args.peers:
+            manim = manim_command(args.manim_venv)
+            print(f"Manim CE peer: {versions(str(manim.parent / 'python'), ['manim', 'manimpango', 'cairo', 'av', 'numpy'])}")
+            # the Cairo renderer at -qh (1920x1080), 60 fps; media/ goes in the run's own empty folder
+            command = [str(manim), "-qh", "--fps", str(FPS), "--media_dir", "media",
+                       str(HERE / "peers" / "manim_secant.py"), "SecantToTangent"]
+            manim_figures = time_peer("Manim CE", command, args.runs, work)
+            videos = sorted((manim_figures[3] / "media" / "videos").rglob("SecantToTangent.mp4"))
+            if len(videos) != 1:
+                raise SystemExit(f"manim wrote {len(videos)} SecantToTangent.mp4 under {manim_figures[3]}")
+            print(f"  output: {probe(videos[0])}")
+            summaries.append(("Manim CE Cairo", manim_figures))
+        for name, (peer_wall, peer_cpu, peer_rss, _) in summaries:
+            print(f"{name} (same machine, same run): median wall {peer_wall:.2f} s, CPU {peer_cpu:.2f} s, "
+                  f"peak RSS {peer_rss:.0f} MB; derivlab is {peer_wall / median:.2f}× faster in wall time, "
+                  f"uses {median_cpu / peer_cpu:.2f}× the CPU time")
     return 0
 
 
