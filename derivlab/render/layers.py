@@ -14,6 +14,10 @@ to redraw with ``canvas.update(node=...)``; a change to a node changes all its
 descendants (a camera move updates its view box, an ancestor of everything the view
 shows). Nodes that test depth (3D), themselves or through the visuals they are
 made of, are never kept, nor is anything after them: the kept picture has no depth.
+
+Above the kept picture, a node that did not change since the last frame is not drawn
+by VisPy again: the OpenGL calls of its last draw are made again
+(:mod:`derivlab.render.replay`), the same pixels for a fraction of the Python.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from __future__ import annotations
 from vispy import gloo
 from vispy.color import Color
 from vispy.gloo import gl
+
+from . import replay
 
 #: fewer unchanged nodes than this at the bottom are not worth a texture copy
 MIN_KEPT_NODES = 4
@@ -62,6 +68,9 @@ class LayerCache:
         self._size: tuple[int, int] | None = None
         self._fbo: gloo.FrameBuffer | None = None
         self.kept = 0
+        #: id(node) -> (node, recorded calls, or None where its draw cannot be replayed)
+        self._recorded: dict[int, tuple[object, list | None]] = {}
+        self.replayed = 0  # how many nodes the last frame replayed
         self._canvas_update = canvas.update
         canvas.update = self._on_update
 
@@ -73,6 +82,7 @@ class LayerCache:
 
     def invalidate(self) -> None:
         self._everything_changed = True
+        self._recorded.clear()
 
     def _on_update(self, node=None):
         # update() without a node only asks for a redraw; changes name their node, and a
@@ -116,6 +126,8 @@ class LayerCache:
         bgcolor = tuple(float(c) for c in (Color(bgcolor).rgba if bgcolor is not None else canvas.bgcolor.rgba))
         if size != self._size or bgcolor != self._bgcolor:
             self._everything_changed = True
+        if self._everything_changed:
+            self._recorded.clear()
         nodes = self._drawn_nodes()
         count = len(self._kept)
         valid = (
@@ -146,8 +158,7 @@ class LayerCache:
                 restore = getattr(self._kept[-1], "_configure_gl_state", None)
                 if restore is not None and getattr(self._kept[-1], "_vshare", None) is not None:
                     restore()  # the GL state the last kept node leaves behind
-            for node, _ in nodes[count:]:
-                node.draw()
+            self.replayed = self._draw_above(nodes[count:])
         finally:
             canvas._drawing = False
         self.kept = count
@@ -155,6 +166,38 @@ class LayerCache:
         self._everything_changed = False
         self._bgcolor = bgcolor
         self._size = size
+
+    def _draw_above(self, nodes: list[tuple[object, bool]]) -> int:
+        """Draw the nodes above the picture: those unchanged since their last draw by replaying
+        its OpenGL calls, the others (and each one's first unchanged draw, recorded) by VisPy.
+        Returns how many were replayed."""
+        context = self.canvas.context
+        recorded = self._recorded
+        env = context.shared.parser.env
+        replayed = 0
+        for node, dirty in nodes:
+            entry = recorded.get(id(node))
+            if entry is not None and entry[0] is not node:
+                entry = None  # another node at the address of a freed one
+            if dirty:
+                recorded.pop(id(node), None)
+                node.draw()
+            elif entry is not None and entry[1] is not None:
+                replay.replay(entry[1])
+                # VisPy skips glUseProgram for the program it made current last; that is
+                # no longer the one in use
+                env.pop("current_program", None)
+                replayed += 1
+            elif entry is not None:
+                node.draw()  # unchanged, but its draw cannot be replayed
+            else:
+                context.flush_commands()  # nothing else's queued commands in the recording
+                env.pop("current_program", None)  # so the recording starts with its program
+                with replay.recording() as rec:
+                    node.draw()
+                    context.flush_commands()
+                recorded[id(node)] = (node, rec.calls if rec.valid and rec.calls else None)
+        return replayed
 
     def _keep(self, nodes: list[tuple[object, bool]], bgcolor, size: tuple[int, int]) -> None:
         """Draw ``nodes`` into the picture."""
@@ -199,3 +242,4 @@ class LayerCache:
                 pass
         self._fbo = None
         self._kept = []
+        self._recorded.clear()
