@@ -12,10 +12,12 @@ from functools import lru_cache
 
 @lru_cache(maxsize=1)
 def install_speedups() -> None:
-    """Glyph bitmaps in one copy, shader variables parsed once per source, glyph fields kept on disk."""
+    """Glyph bitmaps in one copy, shader variables parsed once per source, glyph fields kept on disk,
+    the text filter kernel uploaded once."""
     from .glyphs import keep_distance_fields
 
     _read_glyph_bitmaps_in_one_piece()
+    _upload_text_kernel_once()
     _parse_shader_variables_once()
     keep_distance_fields()
 
@@ -49,6 +51,33 @@ def _read_glyph_bitmaps_in_one_piece() -> None:
         return np.frombuffer(ctypes.string_at(self._FT_Bitmap.buffer, size), np.uint8)
 
     bitmap_type.buffer = property(buffer, doc=bitmap_type.buffer.__doc__)
+
+
+def _upload_text_kernel_once() -> None:
+    """Give each text font its filter kernel as a texture, not as an array.
+
+    VisPy's Text sets its program's ``u_kernel`` sampler from ``TextureFont._kernel``
+    at every draw. That is a (16, 1024, 4) float32 array, and a sampler given an array
+    uploads it again each time: 256 kB into a texture per text per frame (five texts
+    in a frame of the secant clip). Given the texture made from the same array, the
+    program only binds it. The texture is made exactly as the program would make it
+    (``Texture2D(kernel)``), one per font, and a font belongs to one Text visual.
+    """
+    try:
+        from vispy.gloo import Texture2D
+        from vispy.visuals.text.text import TextureFont
+    except ImportError:
+        return
+    init = TextureFont.__init__
+    if getattr(init, "_derivlab_kernel", False):
+        return
+
+    def init_with_kernel_texture(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self._kernel = Texture2D(self._kernel)
+
+    init_with_kernel_texture._derivlab_kernel = True
+    TextureFont.__init__ = init_with_kernel_texture
 
 
 def _parse_shader_variables_once() -> None:
