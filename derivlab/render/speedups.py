@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
+
 
 @lru_cache(maxsize=1)
 def install_speedups() -> None:
     """Glyph bitmaps in one copy, shader variables parsed once per source, glyph fields kept on disk,
-    the text filter kernel uploaded once."""
+    the text filter kernel uploaded once, uniforms sent again only when they change."""
     from .glyphs import keep_distance_fields
 
     _read_glyph_bitmaps_in_one_piece()
     _upload_text_kernel_once()
+    _send_unchanged_uniforms_once()
     _parse_shader_variables_once()
     keep_distance_fields()
 
@@ -78,6 +81,71 @@ def _upload_text_kernel_once() -> None:
 
     init_with_kernel_texture._derivlab_kernel = True
     TextureFont.__init__ = init_with_kernel_texture
+
+
+_SMALL_ARRAY = 64  # elements: uniforms are vectors and matrices, at most 4 × 4
+
+
+def _uniform_snapshot(value):
+    """A copy of a uniform's value to compare the next one with, or None for values that are not
+    compared (buffers, shader functions, large arrays: always sent)."""
+    from vispy.gloo.texture import BaseTexture
+
+    if isinstance(value, (bool, int, float, str)):
+        return (type(value), value)
+    if isinstance(value, BaseTexture):
+        return ("texture", value)  # the same texture object; its contents go through the texture itself
+    if isinstance(value, np.ndarray):
+        if value.size <= _SMALL_ARRAY and value.dtype.kind in "biuf":
+            return ("array", value.dtype.str, value.shape, value.tobytes())
+        return None
+    if isinstance(value, (tuple, list)) and len(value) <= _SMALL_ARRAY:
+        if all(isinstance(v, (bool, int, float, np.number)) for v in value):
+            return ("sequence", tuple(float(v) for v in value))
+    return None
+
+
+def _same_snapshot(a, b) -> bool:
+    if a[0] == "texture" or b[0] == "texture":
+        return a[0] == b[0] and a[1] is b[1]
+    return a == b
+
+
+def _send_unchanged_uniforms_once() -> None:
+    """Skip assigning a visual's shader variable the value it already has.
+
+    VisPy's visuals set most of their uniforms at every draw (a Text sets seven:
+    its size, scale, colour, atlas, kernel ...), and each assignment is converted,
+    queued as a GLIR command, parsed and sent to the GL, changed or not: about a
+    fifth of a drawn Text's Python. An assignment to a ``MultiProgram`` (a visual's
+    ``shared_program``) whose value equals the last one assigned there (the same
+    number, sequence of numbers or small array, or the same texture object) is
+    skipped. The GL program keeps the value it was sent; VisPy sends every value
+    again itself when a program is rebuilt, and a program added later gets the
+    latest value, which is kept as before.
+    """
+    try:
+        from vispy.visuals.shaders.multiprogram import MultiProgram
+    except ImportError:
+        return
+    setitem = MultiProgram.__setitem__
+    if getattr(setitem, "_derivlab_unchanged", False):
+        return
+
+    def set_if_changed(self, key, value):
+        last = self.__dict__.setdefault("_derivlab_sent", {})
+        snapshot = _uniform_snapshot(value)
+        if snapshot is not None and key in last and _same_snapshot(last[key], snapshot):
+            self._set_items[key] = value
+            return
+        setitem(self, key, value)
+        if snapshot is None:
+            last.pop(key, None)
+        else:
+            last[key] = snapshot
+
+    set_if_changed._derivlab_unchanged = True
+    MultiProgram.__setitem__ = set_if_changed
 
 
 def _parse_shader_variables_once() -> None:

@@ -26,3 +26,54 @@ def test_glyph_bitmaps_are_the_bytes_freetype_rendered():
         if rows is not None:
             assert np.array_equal(glyphs[char]["bitmap"], rows)
         assert glyphs[char]["bitmap"].dtype == np.uint8
+
+
+def _uniform_commands(program, assign) -> list:
+    """The GLIR UNIFORM commands that ``assign(program)`` queues on a MultiProgram's programs."""
+    from vispy.gloo import glir
+
+    sent = []
+    command = glir.GlirQueue.command
+
+    def counting(self, *args):
+        if args[0] == "UNIFORM":
+            sent.append((args[2], np.array(args[4]).tolist()))
+        return command(self, *args)
+
+    glir.GlirQueue.command = counting
+    try:
+        assign(program)
+    finally:
+        glir.GlirQueue.command = command
+    return sent
+
+
+def _program():
+    from vispy.visuals.shaders import MultiProgram
+
+    install_speedups()
+    program = MultiProgram(vcode="uniform vec4 u_color; uniform float u_half; void main() { gl_Position = u_color * u_half; }",
+                           fcode="void main() { gl_FragColor = vec4(1.0); }")
+    view = program.add_program()  # (held weakly by the MultiProgram, as a visual's view is)
+    view.build_if_needed()  # its variables are known: assignments become UNIFORM commands
+    return program, view
+
+
+def test_a_uniform_is_sent_again_only_when_its_value_changes():
+    program, _view = _program()
+    assert _uniform_commands(program, lambda p: p.__setitem__("u_half", 1.5)) == [("u_half", [1.5])]
+    assert _uniform_commands(program, lambda p: p.__setitem__("u_half", 1.5)) == []
+    assert _uniform_commands(program, lambda p: p.__setitem__("u_half", 2.0)) == [("u_half", [2.0])]
+    color = (0.1, 0.2, 0.3, 1.0)
+    assert len(_uniform_commands(program, lambda p: p.__setitem__("u_color", color))) == 1
+    assert _uniform_commands(program, lambda p: p.__setitem__("u_color", list(color))) == []  # equal values
+    assert program["u_color"] == list(color)  # the latest value is the one kept
+
+
+def test_an_array_changed_in_place_and_assigned_again_is_sent():
+    program, _view = _program()
+    color = np.array([0.1, 0.2, 0.3, 1.0], np.float32)
+    assert len(_uniform_commands(program, lambda p: p.__setitem__("u_color", color))) == 1
+    color[0] = 0.9  # the caller reuses its array
+    sent = _uniform_commands(program, lambda p: p.__setitem__("u_color", color))
+    assert len(sent) == 1 and abs(sent[0][1][0] - 0.9) < 1e-6
