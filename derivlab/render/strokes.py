@@ -173,11 +173,15 @@ class StrokeVisual(Visual):
                 self._connect = connect
             self._pos = _points3(pos)
             vertices, triangles = stroke_vertices(self._pos, self._connect)
-            self._count = len(triangles)
-            if self._count:
+            count = len(triangles)
+            if count:
+                resized = len(vertices) != self._vertices.size
                 self._vertices.set_data(vertices)
-                self.shared_program.bind(self._vertices)  # (views of a resized buffer)
-                self._index_buffer.set_data(triangles)
+                if resized:
+                    self.shared_program.bind(self._vertices)  # (views of a resized buffer)
+                if count != self._count:  # the indices depend on the number of segments alone
+                    self._index_buffer.set_data(triangles)
+            self._count = count
             self._bounds_changed()
         if color is not None:
             self._color = tuple(float(c) for c in np.asarray(color, dtype=np.float64).ravel()[:4])
