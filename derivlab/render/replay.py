@@ -62,11 +62,11 @@ class GlRecording:
         self.valid = True
         self.refused: str | None = None  # the first call that made it unreplayable
 
-    def _refusal(self, function):
-        """``function`` as it is, making the recording unreplayable (a call it cannot name)."""
+    def _refusal(self, function, name: str):
+        """``function`` as it is, making the recording unreplayable (``name``: what it calls)."""
         def refuse(*args):
             if self.valid:
-                self.valid, self.refused = False, repr(function)
+                self.valid, self.refused = False, name
             return function(*args)
         return refuse
 
@@ -74,11 +74,7 @@ class GlRecording:
         if name in PASSED_THROUGH:
             return function
         if not replayable(name):
-            def refuse(*args):
-                if self.valid:
-                    self.valid, self.refused = False, name
-                return function(*args)
-            return refuse
+            return self._refusal(function, name)
         calls = self.calls
 
         def record(*args):
@@ -125,7 +121,7 @@ def recording() -> Iterator[GlRecording]:
         kept = program._attributes
         try:
             program._attributes = {
-                name: (vbo, handle, getattr(gl, getattr(func, "__name__", ""), None) or rec._refusal(func), args, divisor)
+                name: (vbo, handle, getattr(gl, getattr(func, "__name__", ""), None) or rec._refusal(func, repr(func)), args, divisor)
                 for name, (vbo, handle, func, args, divisor) in kept.items()
             }
             pre_draw(program)

@@ -45,8 +45,6 @@ def _read_glyph_bitmaps_in_one_piece() -> None:
     if bitmap_type is None or not isinstance(getattr(bitmap_type, "buffer", None), property):
         return
 
-    import numpy as np
-
     def buffer(self) -> np.ndarray:
         size = self.rows * self.pitch
         if size <= 0 or not self._FT_Bitmap.buffer:
@@ -86,14 +84,13 @@ def _upload_text_kernel_once() -> None:
 _SMALL_ARRAY = 64  # elements: uniforms are vectors and matrices, at most 4 × 4
 
 
-def _uniform_snapshot(value):
+def _uniform_snapshot(value, texture_type):
     """A copy of a uniform's value to compare the next one with, or None for values that are not
-    compared (buffers, shader functions, large arrays: always sent)."""
-    from vispy.gloo.texture import BaseTexture
-
+    compared (buffers, shader functions, large arrays: always sent). ``texture_type`` is VisPy's
+    ``BaseTexture``."""
     if isinstance(value, (bool, int, float, str)):
         return (type(value), value)
-    if isinstance(value, BaseTexture):
+    if isinstance(value, texture_type):
         return ("texture", value)  # the same texture object; its contents go through the texture itself
     if isinstance(value, np.ndarray):
         if value.size <= _SMALL_ARRAY and value.dtype.kind in "biuf":
@@ -125,6 +122,7 @@ def _send_unchanged_uniforms_once() -> None:
     latest value, which is kept as before.
     """
     try:
+        from vispy.gloo.texture import BaseTexture
         from vispy.visuals.shaders.multiprogram import MultiProgram
     except ImportError:
         return
@@ -134,7 +132,7 @@ def _send_unchanged_uniforms_once() -> None:
 
     def set_if_changed(self, key, value):
         last = self.__dict__.setdefault("_derivlab_sent", {})
-        snapshot = _uniform_snapshot(value)
+        snapshot = _uniform_snapshot(value, BaseTexture)
         if snapshot is not None and key in last and _same_snapshot(last[key], snapshot):
             self._set_items[key] = value
             return

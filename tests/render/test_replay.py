@@ -14,10 +14,17 @@ SIZE = (640, 360)
 SECANT = ("secant", {"f": "x^3 - 3x", "a": 1.3}, View(-2.5, 2.5, -4, 4))
 
 
-@pytest.fixture
-def secant():
+def _renderer(keep: bool):
     name, values, view = SECANT
     r = OffscreenRenderer(get_scene(name), SIZE, values=values, view=view)
+    if keep:
+        r.canvas.keep_unchanged_layers()
+    return r
+
+
+@pytest.fixture
+def secant():
+    r = _renderer(False)
     yield r
     r.close()
 
@@ -75,14 +82,6 @@ def test_the_gl_functions_are_the_real_ones_after_recording_even_after_an_error(
         raise RuntimeError("a draw failed")
     assert {name: getattr(gl, name) for name in real} == real
     assert GlirProgram._pre_draw is pre_draw
-
-
-def _renderer(keep: bool):
-    name, values, view = SECANT
-    r = OffscreenRenderer(get_scene(name), SIZE, values=values, view=view)
-    if keep:
-        r.canvas.keep_unchanged_layers()
-    return r
 
 
 def test_unchanged_visuals_above_the_picture_are_replayed_with_the_same_bytes():
