@@ -205,15 +205,22 @@ def peer_names(text: str) -> list[str]:
     return names
 
 
-def time_peer(label: str, command: list[str], runs: int, fresh_folder: Path) -> tuple[float, float, float, Path]:
-    """Median wall and CPU seconds and the largest peak RSS of a peer's timed runs (after one
-    warm-up), each run in a new empty folder under fresh_folder; and that last folder."""
+LARGEST = " (largest process)"
+
+
+def time_runs(label: str, command: list[str], runs: int, folder: Path, note: str = "",
+              before_each=None) -> tuple[float, float, float, Path]:
+    """Median wall and CPU seconds and the largest peak RSS of a command's timed runs (after one
+    warm-up), each run in a new empty folder under ``folder``; and that last folder.
+    ``before_each`` is called before every run (to remove the last run's output, say)."""
     walls, cpus, rss = [], [], []
     for run in range(runs + 1):
-        cwd = Path(tempfile.mkdtemp(prefix=f"{label.split()[0].lower()}-{run}-", dir=fresh_folder))
+        if before_each is not None:
+            before_each()
+        cwd = Path(tempfile.mkdtemp(prefix=f"{label.split()[0].lower()}-{run}-", dir=folder))
         wall, cpu, peak = timed(command, cwd)
         name = "warm-up" if run == 0 else f"run {run}"
-        print(f"  {label} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB (largest process)")
+        print(f"  {label} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB{note}")
         if run:
             walls.append(wall)
             cpus.append(cpu)
@@ -247,28 +254,18 @@ def main() -> int:
     print(f"OpenGL: {gl_renderer()}")
     print(f"derivlab: {versions(sys.executable, ['derivlab', 'vispy', 'av', 'numpy'])}")
     print(f"clip: {FRAMES} frames {SIZE[0]}x{SIZE[1]} at {FPS} fps, H.264 yuv420p crf 23, preset {args.preset}")
-    walls, cpus, rss = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         out = work / "secant.mp4"
-        for run in range(args.runs + 1):
-            out.unlink(missing_ok=True)
-            wall, cpu, peak = timed(derivlab_command(out, args.preset), work)
-            label = "warm-up" if run == 0 else f"run {run}"
-            print(f"  derivlab {label}: {wall:.2f} s wall, {cpu:.2f} s CPU, {peak:.0f} MB")
-            if run:
-                walls.append(wall)
-                cpus.append(cpu)
-                rss.append(peak)
+        median, median_cpu, peak_rss, _ = time_runs("derivlab", derivlab_command(out, args.preset), args.runs, work,
+                                                    before_each=lambda: out.unlink(missing_ok=True))
         print(f"  output: {probe(out)}")
         if args.keep:
             args.keep.write_bytes(out.read_bytes())
 
-        median = statistics.median(walls)
-        median_cpu = statistics.median(cpus)
         print(f"derivlab: median wall {median:.2f} s ({FRAMES / median:.1f} frames/s, "
               f"{median / 5:.2f}× real time), median CPU {median_cpu:.2f} s, "
-              f"peak RSS {max(rss):.0f} MB (one process: the encoder runs in it)")
+              f"peak RSS {peak_rss:.0f} MB (one process: the encoder runs in it)")
         print(f"  vs matplotlib (RESULTS.md, {PEER_MATPLOTLIB_S} s, {PEER_MATPLOTLIB_RSS_MB} MB): "
               f"{PEER_MATPLOTLIB_S / median:.2f}× faster")
         print(f"  vs Manim CE Cairo (RESULTS.md, {PEER_MANIM_CAIRO_S} s, {PEER_MANIM_CAIRO_RSS_MB} MB): "
@@ -279,8 +276,8 @@ def main() -> int:
             python = peer_python(args.matplotlib_venv)
             print(f"matplotlib peer: {versions(str(python), ['matplotlib', 'imageio_ffmpeg', 'numpy'])}")
             mpl_out = work / "mpl.mp4"
-            mpl = time_peer("matplotlib", [str(python), str(HERE / "peers" / "mpl_secant.py"), str(mpl_out)],
-                            args.runs, work)
+            mpl = time_runs("matplotlib", [str(python), str(HERE / "peers" / "mpl_secant.py"), str(mpl_out)],
+                            args.runs, work, LARGEST)
             print(f"  output: {probe(mpl_out)}")
             summaries.append(("matplotlib", mpl))
         if "manim" in args.peers:
@@ -289,7 +286,7 @@ def main() -> int:
             # the Cairo renderer at -qh (1920x1080), 60 fps; media/ goes in the run's own empty folder
             command = [str(manim), "-qh", "--fps", str(FPS), "--media_dir", "media",
                        str(HERE / "peers" / "manim_secant.py"), "SecantToTangent"]
-            manim_figures = time_peer("Manim CE", command, args.runs, work)
+            manim_figures = time_runs("Manim CE", command, args.runs, work, LARGEST)
             videos = sorted((manim_figures[3] / "media" / "videos").rglob("SecantToTangent.mp4"))
             if len(videos) != 1:
                 raise SystemExit(f"manim wrote {len(videos)} SecantToTangent.mp4 under {manim_figures[3]}")

@@ -60,34 +60,14 @@ from manim import (
 config.video_encoder_options = {"crf": "23", "preset": "medium",
                                 **config.video_encoder_options}
 
-A = 1.3
-H0, H1 = 2.0, 0.001
-FPS, SECONDS = 60, 5
-NFRAMES = FPS * SECONDS  # 300
-XR, YR = (-2.5, 2.5), (-4.0, 4.0)
+from clip import H0, NFRAMES, SECONDS, XR, YR, A, f, fprime, h_at, secant_slope  # noqa: E402 - the clip, shared with mpl_secant.py
+
 FONT, MONO = "DejaVu Sans", "DejaVu Sans Mono"  # matplotlib's defaults
-
-
-def f(x):
-    return x**3 - 3 * x
-
-
-def fprime(x):
-    return 3 * x**2 - 3
-
-
-def h_at(i):
-    """Geometric schedule: frame 0 -> 2.0, frame 299 -> 0.001."""
-    return H0 * (H1 / H0) ** (i / (NFRAMES - 1))
 
 
 def frame_at(alpha):
     """Frame number of manim's alpha (alpha = i/300 on frame i)."""
     return min(NFRAMES - 1, round(alpha * NFRAMES))
-
-
-def secant_slope(h):
-    return (f(A + h) - f(A)) / h
 
 
 def clipped(m):
