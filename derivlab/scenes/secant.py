@@ -42,6 +42,23 @@ def line_through(x0: float, y0: float, slope: float, view: View) -> tuple[np.nda
     return x, y0 + slope * (x - x0)
 
 
+#: the rise-and-run triangle carries its labels "Δx = h" and "Δf" while it spans at least
+#: this fraction of the view's width or of its height
+TRIANGLE_LABEL_FRACTION = (0.05, 0.06)
+
+
+def triangle_holds_labels(h: float, delta_f: float, view: View) -> bool:
+    """True while the triangle of run Δx = h and rise Δf is large enough to label.
+
+    It is when |h| ≥ 5 % of the view's width or |Δf| ≥ 6 % of its height. Near h = 0
+    both shrink below a label's size and the two labels would sit on each other and on
+    (a, f(a)); the readouts still give Δx and Δf. Fractions of the view, not pixels,
+    so an exported frame shows the same labels at every size.
+    """
+    across, up = TRIANGLE_LABEL_FRACTION
+    return abs(h) >= across * view.width or abs(delta_f) >= up * view.height
+
+
 class SecantScene(Scene):
     name = "secant"
     title = "Secant to tangent"
@@ -80,10 +97,11 @@ class SecantScene(Scene):
             drawables.append(
                 Curve("rise", np.array([a + h, a + h]), np.array([f_a, f_ah]), role="guide", width=2.0)
             )
-            below = ("center", "top") if f_ah >= f_a else ("center", "bottom")
-            drawables.append(Label("label_run", "Δx = h", a + h / 2, f_a, role="guide", offset=(0, 10 if f_ah >= f_a else -10), anchor=below))
-            side = ("left", "center") if h > 0 else ("right", "center")
-            drawables.append(Label("label_rise", "Δf", a + h, (f_a + f_ah) / 2, role="guide", offset=(10 if h > 0 else -10, 0), anchor=side))
+            if triangle_holds_labels(h, f_ah - f_a, view):
+                below = ("center", "top") if f_ah >= f_a else ("center", "bottom")
+                drawables.append(Label("label_run", "Δx = h", a + h / 2, f_a, role="guide", offset=(0, 10 if f_ah >= f_a else -10), anchor=below))
+                side = ("left", "center") if h > 0 else ("right", "center")
+                drawables.append(Label("label_rise", "Δf", a + h, (f_a + f_ah) / 2, role="guide", offset=(10 if h > 0 else -10, 0), anchor=side))
         if slope_exact is not None:
             tx, ty = line_through(a, f_a, slope_exact, view)
             drawables.append(

@@ -99,3 +99,30 @@ def test_h_to_zero_animations_are_geometric_from_both_sides():
     left = animations["h → 0 from the left"]
     assert right["easing"] == left["easing"] == "geometric"
     assert right["start"] > right["end"] > 0 > left["end"] > left["start"]
+
+
+def _labels(frame):
+    return {d.key for d in frame.drawables if d.key in ("label_run", "label_rise")}
+
+
+def test_triangle_is_labelled_only_while_it_can_hold_its_labels():
+    scene = get_scene("secant")
+    view = View(-2.5, 2.5, -4.0, 4.0)
+    # h = 0.5 spans 10 % of the width: both labels, at the run's middle and the rise's
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 0.5}, view)
+    assert _labels(frame) == {"label_run", "label_rise"}
+    run = next(d for d in frame.drawables if d.key == "label_run")
+    assert run.x == pytest.approx(1.3 + 0.25)
+    # h = 0.001: run and rise are far under a label's size, so neither is labelled
+    # (they would lie on each other and on (a, f(a))), and the readouts still say both
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 0.001}, view)
+    assert _labels(frame) == set()
+    assert {"h = Δx", "Δf"} <= set(readouts(frame))
+    assert frame.drawable("run") is not None and frame.drawable("rise") is not None
+    # a short run under a tall rise (f steep) still has room: labelled
+    frame = scene.compute({"f": "100x", "a": 0.0, "h": 0.01}, view)
+    assert _labels(frame) == {"label_run", "label_rise"}
+    # the rule is in fractions of the view: zoomed in 100×, h = 0.001 is large again
+    zoomed = View(1.3 - 0.025, 1.3 + 0.025, -1.703 - 0.04, -1.703 + 0.04)
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 0.005}, zoomed)
+    assert _labels(frame) == {"label_run", "label_rise"}
