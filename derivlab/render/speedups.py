@@ -7,6 +7,7 @@ replace. Measured on the first 1080p frame of the secant scene: about 0.5 s less
 
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 
 import numpy as np
@@ -15,11 +16,13 @@ import numpy as np
 @lru_cache(maxsize=1)
 def install_speedups() -> None:
     """Glyph bitmaps in one copy, shader variables parsed once per source, glyph fields kept on disk,
-    the text filter kernel uploaded once, uniforms sent again only when they change."""
+    the text filter kernel uploaded once, lines of text laid out with fewer steps (and once per
+    string), uniforms sent again only when they change."""
     from .glyphs import keep_distance_fields
 
     _read_glyph_bitmaps_in_one_piece()
     _upload_text_kernel_once()
+    _lay_out_text_lines_faster()
     _send_unchanged_uniforms_once()
     _parse_shader_variables_once()
     keep_distance_fields()
@@ -79,6 +82,120 @@ def _upload_text_kernel_once() -> None:
 
     init_with_kernel_texture._derivlab_kernel = True
     TextureFont.__init__ = init_with_kernel_texture
+
+
+#: esc_seq of VisPy's layout: characters that move the pen instead of drawing a glyph
+_TEXT_ESCAPES = frozenset((7, 8, 9, 10, 11, 12, 13))
+_PROBE_CHARS = "ÅÉÑŐjgpqy"  # VisPy's: tall capitals and descenders, for a steady vertical alignment
+_LAID_OUT_PER_FONT = 512  # strings kept per font
+
+
+def _lay_out_text_lines_faster() -> None:
+    """Lay out a line of text (VisPy's ``_text_to_vbo``) in fewer Python steps, and once per string.
+
+    A Text whose string changes is laid out again: for each character a quad
+    (x0, y0)–(x1, y1) with x0 = pen + offset_x/ratio + kerning, y0 = offset_y/ratio + slop,
+    x1 = x0 + width, y1 = y0 − height, the pen moving on by advance/ratio + kerning;
+    then the line is shifted by its anchor and divided by the font's low-resolution size.
+    VisPy writes each quad into a numpy record array, four slice assignments a character
+    (the readout's five changing lines cost about 2 ms a frame here). This does the same
+    arithmetic in the same order on plain floats and converts once, so the vertices are
+    the same float32 numbers, and keeps the result per font for strings seen before.
+
+    VisPy's own layout still runs where anything else could happen: a character whose
+    glyph is not yet rendered (rendering one changes the viewport, which VisPy restores)
+    and escape characters (line breaks, tabs).
+    """
+    try:
+        from vispy.visuals.text import text as text_module
+    except ImportError:
+        return
+    original = getattr(text_module, "_text_to_vbo", None)
+    if original is None or getattr(original, "_derivlab_layout", False):
+        return
+    vtype = np.dtype([("a_position", np.float32, 2), ("a_texcoord", np.float32, 2)])
+    laid_out: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # font -> {key: vertices}
+
+    def text_to_vbo(text, font, anchor_x, anchor_y, lowres_size, line_height):
+        glyphs = getattr(font, "_glyphs", None)
+        if not isinstance(text, str) or not isinstance(glyphs, dict):
+            return original(text, font, anchor_x, anchor_y, lowres_size, line_height)
+        key = (text, anchor_x, anchor_y, lowres_size, line_height)
+        try:
+            kept = laid_out.setdefault(font, {})
+        except TypeError:  # a font that cannot be referenced weakly
+            kept = {}
+        vertices = kept.get(key)
+        if vertices is not None:
+            return vertices
+        if (any(ord(c) in _TEXT_ESCAPES or c not in glyphs for c in text)
+                or any(c not in glyphs for c in _PROBE_CHARS) or " " not in glyphs):
+            vertices = original(text, font, anchor_x, anchor_y, lowres_size, line_height)
+        else:
+            vertices = _lay_out_line(text, font, glyphs, anchor_x, anchor_y, lowres_size, vtype)
+        vertices.flags.writeable = False  # kept: the caller concatenates, never changes it
+        if len(kept) >= _LAID_OUT_PER_FONT:
+            kept.clear()
+        kept[key] = vertices
+        return vertices
+
+    text_to_vbo._derivlab_layout = True
+    text_to_vbo._derivlab_original = original
+    text_module._text_to_vbo = text_to_vbo
+
+
+def _lay_out_line(text: str, font, glyphs: dict, anchor_x, anchor_y, lowres_size, vtype) -> np.ndarray:
+    """VisPy's ``_text_to_vbo`` for one line whose glyphs are all rendered: the same operations on
+    the same values (see :func:`_lay_out_text_lines_faster`)."""
+    ascender = descender = height = 0
+    ratio, slop = 1.0 / font.ratio, font.slop
+    x_off = -slop
+    for char in _PROBE_CHARS:
+        glyph = glyphs[char]
+        y0 = glyph["offset"][1] * ratio + slop
+        y1 = y0 - glyph["size"][1]
+        ascender = max(ascender, y0 - slop)
+        descender = min(descender, y1 + slop)
+        height = max(height, ascender - descender)
+    width = 0
+    y_offset = 0
+    positions: list = []
+    texcoords: list = []
+    prev = None
+    for char in text:
+        glyph = glyphs[char]
+        kerning = glyph["kerning"].get(prev, 0.0) * ratio
+        x0 = x_off + glyph["offset"][0] * ratio + kerning
+        y0 = glyph["offset"][1] * ratio + slop - y_offset
+        x1 = x0 + glyph["size"][0]
+        y1 = y0 - glyph["size"][1]
+        u0, v0, u1, v1 = glyph["texcoords"]
+        positions += ((x0, y0), (x0, y1), (x1, y1), (x1, y0))
+        texcoords += ((u0, v0), (u0, v1), (u1, v1), (u1, v0))
+        x_move = glyph["advance"] * ratio + kerning
+        x_off += x_move
+        ascender = max(ascender, y0 - slop)
+        descender = min(descender, y1 + slop)
+        width += x_move
+        prev = char
+    vertices = np.zeros(len(text) * 4, dtype=vtype)
+    if text:
+        vertices["a_position"] = positions
+        vertices["a_texcoord"] = texcoords
+    dx = dy = 0
+    if anchor_y == "top":
+        dy = -descender
+    elif anchor_y in ("center", "middle"):
+        dy = (-descender - ascender) / 2
+    elif anchor_y == "bottom":
+        dy = -ascender
+    if anchor_x == "right":
+        dx = -width
+    elif anchor_x == "center":
+        dx = -width / 2.0
+    vertices["a_position"][0:] += (dx, dy)
+    vertices["a_position"] /= lowres_size
+    return vertices
 
 
 _SMALL_ARRAY = 64  # elements: uniforms are vectors and matrices, at most 4 × 4

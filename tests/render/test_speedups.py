@@ -77,3 +77,44 @@ def test_an_array_changed_in_place_and_assigned_again_is_sent():
     color[0] = 0.9  # the caller reuses its array
     sent = _uniform_commands(program, lambda p: p.__setitem__("u_color", color))
     assert len(sent) == 1 and abs(sent[0][1][0] - 0.9) < 1e-6
+
+
+def test_text_is_laid_out_as_vispy_lays_it_out():
+    """The faster layout gives VisPy's vertices, byte for byte, and the same array for a string seen before."""
+    from itertools import product
+
+    from vispy.visuals.text import text as text_module
+
+    from derivlab.model import View
+    from derivlab.render.offscreen import OffscreenRenderer
+    from derivlab.render.speedups import _lay_out_line
+    from derivlab.scenes import get_scene
+
+    renderer = OffscreenRenderer(get_scene("secant"), (320, 180), values={"f": "x^3 - 3x", "a": 1.3},
+                                 view=View(-2.5, 2.5, -4, 4))
+    try:
+        renderer.render()
+        renderer.canvas.canvas.set_current()
+        font = renderer.canvas._readout_text._font
+        strings = ["h = Δx = 0.001", "Δf/h − f′(a) = 0.003901", "f(x) = x³ − 3x", "AVATAR Wo Ty", "", "·", "−12.5e-07"]
+        for char in "".join(strings):
+            font[char]  # rendered first, as a draw would
+        layout = text_module._text_to_vbo
+        assert getattr(layout, "_derivlab_layout", False)
+        original = layout._derivlab_original
+        for text, (ax, ay) in product(strings, product(("left", "center", "right"), ("top", "center", "middle", "bottom", "baseline"))):
+            expected = original(text, font, ax, ay, font._lowres_size, 1.0)
+            got = _lay_out_line(text, font, font._glyphs, ax, ay, font._lowres_size, expected.dtype)
+            assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), (text, ax, ay)
+            through = layout(text, font, ax, ay, font._lowres_size, 1.0)
+            assert through.tobytes() == expected.tobytes()
+            assert layout(text, font, ax, ay, font._lowres_size, 1.0) is through  # kept, not laid out again
+            assert not through.flags.writeable
+        # a line break goes to VisPy's own layout (two lines), and so does a glyph not rendered yet
+        two = layout("a = 1\nb", font, "left", "center", font._lowres_size, 1.0)
+        assert two.tobytes() == original("a = 1\nb", font, "left", "center", font._lowres_size, 1.0).tobytes()
+        assert "語" not in font._glyphs
+        layout("語", font, "left", "center", font._lowres_size, 1.0)
+        assert "語" in font._glyphs
+    finally:
+        renderer.close()
