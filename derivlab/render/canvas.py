@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from vispy import gloo, scene
+from vispy.visuals.transforms import MatrixTransform, NullTransform, STTransform
 
 from derivlab.model import View
 from derivlab.scenes.drawables import Curve, Fill, Heatmap, Label, Markers, Panel, SceneFrame
@@ -62,15 +63,31 @@ def boxes_hit(box: Rect, boxes: np.ndarray, gap: float = 0.0) -> int:
 def map_to_root(node, root, points) -> np.ndarray:
     """Points (n, 2) in ``node``'s coordinates mapped into ``root``'s, an ancestor of ``node``: through
     the transforms of ``node`` and of each ancestor below ``root``, as ``node.node_transform(root)`` maps
-    them (without building that chain, which costs a tenth of a millisecond)."""
-    p = np.asarray(points, dtype=np.float64)
-    while node is not root:
-        p = node.transform.map(p)
-        node = node.parent
-    p = np.atleast_2d(p)
-    if p.shape[1] < 4:
+    them (without building that chain, which costs a tenth of a millisecond).
+
+    A plane's transforms are scale-and-translate ones (p′ = p·s + t), a camera's 4 × 4 matrix
+    (p′ = p·M) and identities; those are applied here with VisPy's own expressions, on one
+    (n, 4) array, instead of through VisPy's argument conversions at each step. Any other
+    kind is mapped by VisPy.
+    """
+    p = np.atleast_2d(np.asarray(points, dtype=np.float64))
+    if node is root:
         return p[:, :2]
-    return p[:, :2] / p[:, 3:4]
+    v = np.zeros((len(p), 4))
+    v[:, : p.shape[1]] = p
+    if p.shape[1] < 4:
+        v[:, 3] = 1.0  # (x, y) → (x, y, 0, 1), as VisPy extends it
+    while node is not root:
+        tr = node.transform
+        kind = type(tr)
+        if kind is STTransform:
+            v[:, :3] = v[:, :3] * tr._scale[np.newaxis, :3] + v[:, 3:] * tr._translate[np.newaxis, :3]
+        elif kind is MatrixTransform:
+            v = np.dot(v, tr.matrix)
+        elif kind is not NullTransform:
+            v = tr.map(v)
+        node = node.parent
+    return v[:, :2] / v[:, 3:4]
 
 
 def canvas_boxes(node, root, boxes, origin=(0.0, 0.0)) -> np.ndarray:
