@@ -771,6 +771,7 @@ class PlotCanvas:
             parent=parent,
         )
         self.grid = self.canvas.central_widget.add_grid(spacing=max(4, int(self.px(10))))
+        self._planes_laid_out: tuple | None = None  # what the grid was last solved for
         self.main = PlotArea(self, interactive=True)
         self.grid.add_widget(self.main.view, row=0, col=0)
         self.view = self.main.view
@@ -1343,10 +1344,26 @@ class PlotCanvas:
             self._yuv = Yuv420Converter(size)
         return self._yuv.convert(self._fbo.color_buffer, self.canvas.context)
 
+    def _lay_out_planes(self) -> None:
+        """Solve the grid of planes (VisPy's ``Grid._update_child_widget_dim``) when what it depends on
+        has changed since the last time: the grid's rectangle, spacing and padding, and its planes,
+        their rows, columns, spans, stretch and size limits. VisPy solves it again at every call
+        (about 1 ms a frame here), and a frame of an animation changes none of those."""
+        grid = self.grid
+        rect = grid.rect
+        key = (
+            grid._need_solver_recreate, tuple(rect.pos), tuple(rect.size), grid.spacing, grid.padding, grid.margin,
+            tuple((id(w), row, col, rows, cols, tuple(w.stretch), w.width_min, w.width_max, w.height_min, w.height_max)
+                  for row, col, rows, cols, w in grid._grid_widgets.values()),
+        )
+        if key != self._planes_laid_out:
+            grid._update_child_widget_dim()
+            self._planes_laid_out = key
+
     def _draw_offscreen(self, bgcolor=None) -> None:
         """Draw the scene into the kept framebuffer (a texture, so a second pass can read it)."""
         # Lay the planes out first, so a panel added since the last draw is drawn at its size.
-        self.grid._update_child_widget_dim()
+        self._lay_out_planes()
         canvas = self.canvas
         canvas.set_current()
         size = tuple(int(x * canvas.pixel_scale) for x in canvas.size)
