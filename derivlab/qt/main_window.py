@@ -56,6 +56,25 @@ class BackendProbe(QObject):
         self.finished.emit(backend)
 
 
+STATUS_REASON_CHARS = 60
+SCENE_LIST_MAX_WIDTH = 340  # pixels: the canvas keeps the room on a small screen
+
+
+def brief_reason(reason: str, limit: int = STATUS_REASON_CHARS) -> str:
+    """A backend's reason short enough for the status bar: whole when it fits in ``limit`` characters,
+    else its first clause (up to ": ", "; " or " ("), else cut at a word with "…". The status
+    bar's backend label keeps the whole text as its tooltip."""
+    reason = " ".join(reason.split())
+    if len(reason) <= limit:
+        return reason
+    cuts = [reason.find(sep) for sep in (": ", "; ", " (")]
+    cut = min((c for c in cuts if c > 0), default=-1)
+    if 0 < cut <= limit:
+        return reason[:cut]
+    head = reason[: limit - 1].rsplit(" ", 1)[0]
+    return head + "…"
+
+
 class MainWindow(QMainWindow):
     """The window a lecturer projects: the canvas large, the controls to the side."""
 
@@ -90,8 +109,14 @@ class MainWindow(QMainWindow):
         for name, scene in SCENES.items():
             item = QListWidgetItem(scene.title)
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(scene.summary)
+            item.setToolTip(f"{scene.title}: {scene.summary}")
             self.scene_list.addItem(item)
+        # Wide enough for the longest title (up to SCENE_LIST_MAX_WIDTH); a longer one ends in "…",
+        # never in a sideways scroll bar, and its tooltip gives it whole.
+        self.scene_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.scene_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        margin = 2 * self.scene_list.frameWidth() + self.scene_list.verticalScrollBar().sizeHint().width() + 8
+        self.scene_list.setMinimumWidth(min(SCENE_LIST_MAX_WIDTH, self.scene_list.sizeHintForColumn(0) + margin))
         scenes_dock = QDockWidget("Scenes", self)
         scenes_dock.setObjectName("scenes_dock")
         scenes_dock.setWidget(self.scene_list)
@@ -539,7 +564,9 @@ class MainWindow(QMainWindow):
         self.backend_label.setText(text)
         self.backend_label.setToolTip(backend.reason or "CuPy is working on the GPU")
         if backend.reason:
-            self.statusBar().showMessage(f"Computing on the CPU: {backend.reason}", 10000)
+            self.statusBar().showMessage(
+                f"Computing on the CPU: {brief_reason(backend.reason)} (the backend's tooltip says why)", 10000
+            )
         if self.presenter is not None:
             self.presenter.set_backend(backend)
 

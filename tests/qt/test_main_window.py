@@ -109,3 +109,20 @@ def test_play_moves_h_toward_zero_and_stops(window, qtbot):
     assert bar.playing
     window.toggle_animation()
     assert not bar.playing
+
+
+def test_scene_titles_fit_the_list_and_a_long_reason_is_brief_in_the_status_bar(window):
+    from derivlab.qt.main_window import SCENE_LIST_MAX_WIDTH, brief_reason
+
+    titles = [window.scene_list.item(i).text() for i in range(window.scene_list.count())]
+    metrics = window.scene_list.fontMetrics()
+    longest = max(metrics.horizontalAdvance(t) for t in titles)
+    assert window.scene_list.viewport().width() >= min(longest, SCENE_LIST_MAX_WIDTH - 40)
+    assert window.scene_list.horizontalScrollBar().isVisible() is False
+    reason = ("no NVIDIA driver found: libcuda.so.1 cannot be loaded (libcuda.so.1: cannot open shared "
+              "object file: No such file or directory); using numpy on the CPU")
+    assert brief_reason(reason) == "no NVIDIA driver found"
+    assert brief_reason("numpy requested") == "numpy requested"
+    long_words = "CuPy " + "x" * 30 + " failed because the kernel cache folder is not writable and more"
+    short = brief_reason(long_words)
+    assert short.endswith("…") and len(short) <= 60 and long_words.startswith(short[:-1])
