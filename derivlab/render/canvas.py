@@ -453,7 +453,8 @@ class PlotArea:
         return out
 
     def _show_backing(self) -> None:
-        """Boxes of the background colour (82 % opaque) under tick labels, axis names and labels on a heat map."""
+        """Boxes of the background colour (82 % opaque) under tick labels, axis names, labels on a heat map
+        and labels that ask for one (``Label.backed``)."""
         for backing, boxes in ((self._backing, self._tick_boxes), (self._label_backing, self._label_boxes)):
             set_visible(backing, bool(boxes))
             if not boxes:
@@ -550,7 +551,7 @@ class PlotArea:
                 y0 = {"top": ty - th_, "bottom": ty - o.px(2) * dy, "center": ty - th_ / 2,
                       "baseline": ty - 0.25 * th_}[drawable.anchor[1]]
                 text_boxes.append((x0, y0, x0 + tw, y0 + th_))
-                if on_map:
+                if on_map or drawable.backed:
                     label_boxes.append((x0, y0, x0 + tw, y0 + th_))
                     first_label = order if first_label is None else first_label
                 set_props(

@@ -255,7 +255,7 @@ class BackpropScene(Scene):
                 else:
                     offset, anchor = (0.0, -6.0), ("center", "bottom")
                 labels.append(Label(f"local_{i}_{j}", f"{name} = {format_number(local[key], 4)}", mx, my,
-                                    role="tangent", size=13.0, offset=offset, anchor=anchor))
+                                    role="tangent", size=13.0, offset=offset, anchor=anchor, backed=True))
         out: list = []
         if plain:
             out.append(Curve("edges", np.array(plain), np.array(plain_y), role="guide", width=2.0))
@@ -289,7 +289,7 @@ class BackpropScene(Scene):
                 if i in state.valued:
                     top += f" = {format_number(value, 4)}"
             out.append(Label(f"node_{i}", top, x[i], y[i], role="text", size=14.0, offset=(0, -18),
-                             anchor=("center", "bottom")))
+                             anchor=("center", "bottom"), backed=True))
             if i in state.gradients:
                 g = state.gradients[i]
                 if mode == "reverse":
@@ -299,7 +299,7 @@ class BackpropScene(Scene):
                 else:
                     text = f"∂{node.name}/∂{seed} = {format_number(g, 4)}"
                 out.append(Label(f"grad_{i}", text, x[i], y[i], role="derivative", size=14.0, offset=(0, 18),
-                                 anchor=("center", "top")))
+                                 anchor=("center", "top"), backed=True))
         return out
 
     @staticmethod

@@ -51,7 +51,9 @@ class Label:
     ``after`` names the key of an earlier label of the same plane: this one's point is
     then (where that label's text ends on the right, ``y``), and ``x`` only counts while
     there is no such label; so a row of labels follows their widths as the renderer
-    measures them in its font.
+    measures them in its font. ``backed`` lays a box of the background colour under the
+    text, over what is drawn before it, so that lines running through it (a graph's
+    edges) do not cross the letters; labels on a heat map always have one.
     """
 
     key: str
@@ -63,6 +65,7 @@ class Label:
     offset: tuple[float, float] = (8.0, -8.0)
     anchor: tuple[str, str] = ("left", "bottom")
     after: str = ""
+    backed: bool = False
 
 
 @dataclass(frozen=True)

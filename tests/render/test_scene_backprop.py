@@ -110,3 +110,36 @@ def test_key_entries_follow_their_measured_widths(theme):
                 assert not ink.any(), (keys[k - 1], keys[k], role)
     finally:
         renderer.close()
+
+
+def test_edges_do_not_cross_the_labels_of_nodes_and_edges():
+    """The graph's labels have a box of the background colour under them, over the edges."""
+    scene = get_scene("backprop")
+    values = scene.defaults()
+    fr = scene.compute(values, scene.default_view)
+    labels = [d for d in fr.drawables if d.key.startswith(("node_", "grad_", "local_"))]
+    assert labels and all(d.backed for d in labels)
+    renderer = OffscreenRenderer(scene, (1280, 720), values=values, view=scene.default_view)
+    try:
+        image = renderer.render()
+        canvas = renderer.canvas
+        area = canvas.main
+        assert len(area._label_boxes) == len(labels)
+        edge = rgb(get_theme("light").color("tangent"))
+        background = rgb(get_theme("light").background)
+        # z's label sits where the edges from w and x arrive: inside its box no pixel has the edges' colour
+        z = fr.extra["graph"].index("z")
+        x0, y0, x1, y1 = area._label_boxes[[d.key for d in labels].index(f"node_{z}")]
+        (c0, r0), (c1, r1) = canvas.data_to_pixel(x0, y0), canvas.data_to_pixel(x1, y1)
+        box = image[int(min(r0, r1)) + 2 : int(max(r0, r1)) - 1, int(min(c0, c1)) + 2 : int(max(c0, c1)) - 1, :3]
+        assert box.size and (np.linalg.norm(box.astype(float) - edge, axis=-1) > 90).all()
+        assert (np.linalg.norm(box.astype(float) - background, axis=-1) < 60).mean() > 0.5  # background, and text
+    finally:
+        renderer.close()
+    # a plain plane's labels have none: the secant's (a, f(a)) is drawn straight over the grid
+    plain = OffscreenRenderer(get_scene("secant"), (640, 360))
+    try:
+        plain.render()
+        assert plain.canvas.main._label_boxes == []
+    finally:
+        plain.close()
