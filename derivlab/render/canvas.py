@@ -1349,7 +1349,8 @@ class PlotCanvas:
         """Solve the grid of planes (VisPy's ``Grid._update_child_widget_dim``) when what it depends on
         has changed since the last time: the grid's rectangle, spacing and padding, and its planes,
         their rows, columns, spans, stretch and size limits. VisPy solves it again at every call
-        (about 1 ms a frame here), and a frame of an animation changes none of those."""
+        (0.17 ms a frame for one plane here, 0.33 ms for two), and a frame of an animation changes
+        none of those."""
         grid = self.grid
         rect = grid.rect
         key = (

@@ -146,8 +146,9 @@ def _lay_out_text_lines_faster() -> None:
 
 def _lay_out_line(text: str, font, glyphs: dict, anchor_x, anchor_y, lowres_size, vtype) -> np.ndarray:
     """VisPy's ``_text_to_vbo`` for one line whose glyphs are all rendered: the same operations on
-    the same values (see :func:`_lay_out_text_lines_faster`)."""
-    ascender = descender = height = 0
+    the same values (see :func:`_lay_out_text_lines_faster`). VisPy's line height and y offset
+    only move the lines after a line break, which never happens here."""
+    ascender = descender = 0
     ratio, slop = 1.0 / font.ratio, font.slop
     x_off = -slop
     for char in _PROBE_CHARS:
@@ -156,9 +157,7 @@ def _lay_out_line(text: str, font, glyphs: dict, anchor_x, anchor_y, lowres_size
         y1 = y0 - glyph["size"][1]
         ascender = max(ascender, y0 - slop)
         descender = min(descender, y1 + slop)
-        height = max(height, ascender - descender)
     width = 0
-    y_offset = 0
     positions: list = []
     texcoords: list = []
     prev = None
@@ -166,7 +165,7 @@ def _lay_out_line(text: str, font, glyphs: dict, anchor_x, anchor_y, lowres_size
         glyph = glyphs[char]
         kerning = glyph["kerning"].get(prev, 0.0) * ratio
         x0 = x_off + glyph["offset"][0] * ratio + kerning
-        y0 = glyph["offset"][1] * ratio + slop - y_offset
+        y0 = glyph["offset"][1] * ratio + slop
         x1 = x0 + glyph["size"][0]
         y1 = y0 - glyph["size"][1]
         u0, v0, u1, v1 = glyph["texcoords"]
@@ -193,7 +192,7 @@ def _lay_out_line(text: str, font, glyphs: dict, anchor_x, anchor_y, lowres_size
         dx = -width
     elif anchor_x == "center":
         dx = -width / 2.0
-    vertices["a_position"][0:] += (dx, dy)
+    vertices["a_position"] += (dx, dy)
     vertices["a_position"] /= lowres_size
     return vertices
 
