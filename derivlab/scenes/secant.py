@@ -59,6 +59,46 @@ def triangle_holds_labels(h: float, delta_f: float, view: View) -> bool:
     return abs(h) >= across * view.width or abs(delta_f) >= up * view.height
 
 
+def visible_middle(start: float, end: float, low: float, high: float) -> float | None:
+    """The middle of the part of [start, end] (either order) inside [low, high], or None.
+
+    A leg of the triangle that runs out of the view is labelled at the middle of what
+    is seen of it, and not at all when none of it is seen.
+    """
+    lo, hi = max(min(start, end), low), min(max(start, end), high)
+    return (lo + hi) / 2 if lo < hi else None
+
+
+def _triangle_labels(a: float, h: float, f_a: float, f_ah: float, view: View) -> list[Label]:
+    """"Δx = h" under (or over) the run from a to a + h, "Δf" beside the rise at a + h.
+
+    Each label sits at the middle of the visible part of its leg, so a large h that
+    takes a + h or f(a + h) out of the view still shows it on the picture; a leg that
+    is wholly outside the view has no label. "Δf" goes on the inner side of the rise
+    when the rise is near the view's edge, where the outer side has no room.
+    """
+    labels: list[Label] = []
+    rises = f_ah >= f_a
+    run_x = visible_middle(a, a + h, view.x_min, view.x_max)
+    if run_x is not None and view.y_min <= f_a <= view.y_max:
+        anchor = ("center", "top") if rises else ("center", "bottom")
+        labels.append(Label("label_run", "Δx = h", run_x, f_a, role="guide", offset=(0, 10 if rises else -10), anchor=anchor))
+    rise_y = visible_middle(f_a, f_ah, view.y_min, view.y_max)
+    if rise_y is not None and view.x_min <= a + h <= view.x_max:
+        room = RISE_LABEL_ROOM * view.width
+        outward = 1 if h > 0 else -1
+        if (a + h + outward * room > view.x_max) or (a + h + outward * room < view.x_min):
+            outward = -outward
+        anchor = ("left", "center") if outward > 0 else ("right", "center")
+        labels.append(Label("label_rise", "Δf", a + h, rise_y, role="guide", offset=(10 * outward, 0), anchor=anchor))
+    return labels
+
+
+#: the width "Δf" needs beside the rise, as a fraction of the view's width (a 1920 px
+#: frame gives it about 100 px); nearer the edge than this it goes on the inner side
+RISE_LABEL_ROOM = 0.05
+
+
 class SecantScene(Scene):
     name = "secant"
     title = "Secant to tangent"
@@ -98,10 +138,7 @@ class SecantScene(Scene):
                 Curve("rise", np.array([a + h, a + h]), np.array([f_a, f_ah]), role="guide", width=2.0)
             )
             if triangle_holds_labels(h, f_ah - f_a, view):
-                below = ("center", "top") if f_ah >= f_a else ("center", "bottom")
-                drawables.append(Label("label_run", "Δx = h", a + h / 2, f_a, role="guide", offset=(0, 10 if f_ah >= f_a else -10), anchor=below))
-                side = ("left", "center") if h > 0 else ("right", "center")
-                drawables.append(Label("label_rise", "Δf", a + h, (f_a + f_ah) / 2, role="guide", offset=(10 if h > 0 else -10, 0), anchor=side))
+                drawables.extend(_triangle_labels(a, h, f_a, f_ah, view))
         if slope_exact is not None:
             tx, ty = line_through(a, f_a, slope_exact, view)
             drawables.append(

@@ -126,3 +126,38 @@ def test_triangle_is_labelled_only_while_it_can_hold_its_labels():
     zoomed = View(1.3 - 0.025, 1.3 + 0.025, -1.703 - 0.04, -1.703 + 0.04)
     frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 0.005}, zoomed)
     assert _labels(frame) == {"label_run", "label_rise"}
+
+
+def test_triangle_labels_stay_on_the_visible_part_of_their_legs():
+    scene = get_scene("secant")
+    view = View(-2.5, 2.5, -4.0, 4.0)
+    # h = 2: a + h = 3.3 and f(a + h) ≈ 26 are outside the view. The run is labelled at
+    # the middle of its visible part [1.3, 2.5]; the rise is not seen at all, so no "Δf"
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 2.0}, view)
+    assert _labels(frame) == {"label_run"}
+    assert frame.drawable("label_run").x == pytest.approx((1.3 + 2.5) / 2)
+    # h = 1: a + h = 2.3 is in view, f(2.3) = 5.267 is above it: "Δf" at the middle of
+    # the visible rise [f(1.3), 4], on the inner side since the outer side has no room
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 1.0}, view)
+    rise = frame.drawable("label_rise")
+    f_a = 1.3**3 - 3 * 1.3
+    assert rise.x == pytest.approx(2.3)
+    assert rise.y == pytest.approx((f_a + 4.0) / 2)
+    assert rise.anchor[0] == "right" and rise.offset[0] < 0
+    # with room to the right, "Δf" stays outside the triangle
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": 0.5}, view)
+    rise = frame.drawable("label_rise")
+    assert rise.anchor[0] == "left" and rise.offset[0] > 0
+    # a negative h puts the rise left of a, and the label on its left
+    frame = scene.compute({"f": "x^3 - 3x", "a": 1.3, "h": -0.5}, view)
+    rise = frame.drawable("label_rise")
+    assert rise.anchor[0] == "right" and rise.offset[0] < 0
+
+
+def test_visible_middle_is_the_middle_of_the_seen_part():
+    from derivlab.scenes.secant import visible_middle
+
+    assert visible_middle(0.0, 1.0, -5.0, 5.0) == pytest.approx(0.5)
+    assert visible_middle(1.0, 0.0, -5.0, 5.0) == pytest.approx(0.5)
+    assert visible_middle(1.0, 9.0, -5.0, 5.0) == pytest.approx(3.0)
+    assert visible_middle(6.0, 9.0, -5.0, 5.0) is None
