@@ -40,6 +40,15 @@ DragHandler = Callable[[dict[str, float]], None]
 Rect = tuple[float, float, float, float]
 #: where the readouts' box may sit in its plane, in the order they are tried
 READOUT_CORNERS = ("top left", "top right", "bottom left", "bottom right")
+#: drawing order of shaded regions (Fill): over the grid (−100, −99) and heat maps (−95), under
+#: the axes (−90) and their tick labels, so a dense region does not tint the numbers
+Z_FILLS = -94
+#: a shaded region at least this opaque is dense colour, like a heat map: the tick labels, axis
+#: names and title of its plane get boxes of the background colour under them
+DENSE_FILL_ALPHA = 0.5
+#: drawing order of tick labels and axis names that lie inside a plane: over its drawables
+#: (orders 0, 1, … in a frame's order), under the legend (990 on) and the overlays (1000 on)
+Z_EDGE_TEXT = 900
 
 # A Label's anchor names the side of the text that touches its point, as seen on screen;
 # VisPy's anchor_y names it in a y-up frame, so top and bottom swap.
@@ -198,7 +207,8 @@ class PlotArea:
         self._title = new_text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
             set_order(label, z_axes + 1)
-        # On a heat map, text sits on boxes of the background colour, or dark text vanishes
+        self._z_axes = z_axes
+        # On a heat map (or dense shading, DENSE_FILL_ALPHA), text sits on boxes of the background colour, or dark text vanishes
         # on the dark end of the colour map (and light text on the light end).
         self._on_map = False
         self._tick_boxes: list[tuple[float, float, float, float]] = []
@@ -210,7 +220,12 @@ class PlotArea:
         self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
         set_order(self._backing, z_axes + 0.5)
         self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
-        for backing in (self._backing, self._label_backing):
+        # under tick labels and axis names that lie inside the plane, over every drawable
+        self._edge_backing = scene.visuals.Mesh(parent=self.view.scene)
+        set_order(self._edge_backing, Z_EDGE_TEXT - 0.5)
+        #: boxes under the tick labels and axis names drawn over the drawables
+        self._edge_boxes: list[tuple[float, float, float, float]] = []
+        for backing in (self._backing, self._label_backing, self._edge_backing):
             set_visible(backing, False)
             flat(backing)
         for visual in (self._minor_grid, self._major_grid, self._axes, self._x_labels, self._y_labels,
@@ -383,14 +398,31 @@ class PlotArea:
                       y_name_y + o.px(3) * dy)
         self._axis_boxes = {"x ticks": x_tick_boxes, "y ticks": y_tick_boxes, "x name": [x_name_box],
                             "y name": [y_name_box]}
-        self._tick_boxes = [*x_tick_boxes, *y_tick_boxes, x_name_box, y_name_box] if self._on_map else []
-        self._show_backing()
+        # Tick labels pushed inside the plane by an axis on its edge (a log axis, or the origin out
+        # of view) frame the picture: they and their axis's name are drawn over the drawables, on
+        # boxes of the background colour, so that a curve running along the edge does not cross
+        # out their digits. Labels beside an axis through the plane stay under the curves.
+        x_inside = x_axis_y - pad * dy < view.y_min + o.px(24) * dy  # the labels stand over the x axis
+        y_inside = anchor == "left"  # the labels stand right of the y axis
+        for visual, inside in ((self._x_labels, x_inside), (self._x_name, x_inside),
+                               (self._y_labels, y_inside), (self._y_name, y_inside)):
+            set_order(visual, Z_EDGE_TEXT if inside else self._z_axes + 1)
+        x_boxes, y_boxes = [*x_tick_boxes, x_name_box], [*y_tick_boxes, y_name_box]
+        self._edge_boxes = (x_boxes if x_inside else []) + (y_boxes if y_inside else [])
+        self._tick_boxes = ((x_boxes if not x_inside else []) + (y_boxes if not y_inside else [])
+                            if self._on_map else [])
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
             set_props(self._title, color=rgba(th.foreground))
             set_visible(self._title, True)
+            if self._on_map:  # on a heat map the title needs its box as the tick labels do
+                half = 0.5 * (text_width(self.title, o.px(17) * th.text_scale) + o.px(8)) * dx
+                middle, below = (view.x_min + view.x_max) / 2, view.y_max - o.px(6) * dy
+                self._tick_boxes.append((middle - half, below - (o.px(17) * th.text_scale + o.px(6)) * dy,
+                                         middle + half, below))
         else:
             set_visible(self._title, False)
+        self._show_backing()
         self._grid_key = key
 
     def _tick_height(self) -> float:
@@ -454,8 +486,9 @@ class PlotArea:
 
     def _show_backing(self) -> None:
         """Boxes of the background colour (82 % opaque) under tick labels, axis names, labels on a heat map
-        and labels that ask for one (``Label.backed``)."""
-        for backing, boxes in ((self._backing, self._tick_boxes), (self._label_backing, self._label_boxes)):
+        and labels that ask for one (``Label.backed``), and under the axis text drawn over the drawables."""
+        for backing, boxes in ((self._backing, self._tick_boxes), (self._label_backing, self._label_boxes),
+                               (self._edge_backing, self._edge_boxes)):
             set_visible(backing, bool(boxes))
             if not boxes:
                 continue
@@ -479,12 +512,14 @@ class PlotArea:
         view = self.current_view() or View()
         w_px, h_px = self.pixel_size()
         on_map = any(isinstance(d, Heatmap) for d in drawables)
+        # the axis text needs its boxes on dense shading too; the labels, placed by the scene, only on a heat map
+        dense = on_map or any(isinstance(d, Fill) and d.alpha >= DENSE_FILL_ALPHA for d in drawables)
         label_boxes = []
         text_boxes = []  # around every label's text, in plane coordinates
         label_ends: dict[str, float] = {}  # x where each label's text ends on the right, for labels placed after it
         first_label = None
-        if on_map != self._on_map:
-            self._on_map = on_map
+        if dense != self._on_map:
+            self._on_map = dense
             self.update_grid()
         for order, drawable in enumerate(drawables):
             seen.add(drawable.key)
@@ -517,7 +552,7 @@ class PlotArea:
                     set_visible(visual, False)
                     continue
                 set_data(visual, vertices=tris, color=rgba(th.color(drawable.role), drawable.alpha))
-                set_order(visual, -80 + order / 1000)  # regions lie over the grid and under every line
+                set_order(visual, Z_FILLS + order / 1000)  # over the grid and heat maps, under the axes and every line
             elif isinstance(drawable, Markers):
                 pos = np.column_stack(self.local(drawable.x, drawable.y)).astype(np.float32)
                 pos = pos[np.isfinite(pos).all(axis=1)]
@@ -737,6 +772,28 @@ class PlotArea:
         left, top = map_to_root(self.view, self.owner.canvas.scene, [[0.0, 0.0]])[0]
         w, h = self.view.size
         return float(left), float(top), float(w), float(h)
+
+
+def readout_box_size(widths: Sequence[float], row: float, px: Callable[[float], float],
+                     plane_h: float, plane_w: float) -> tuple[float, float, list[tuple[float, int]]]:
+    """The readouts' box (width, height) in pixels, and each line's (x from the text's left, row).
+
+    One column of lines, ``row`` pixels apart; the width is rounded up to 40 px so that
+    the box stays steady while digits come and go. When that column is taller than half
+    the plane (a short plane stacked over others) and has four lines or more, the lines
+    fill two columns, the first one taking the extra line, as long as the box stays under
+    60 % of the plane's width; the second column starts at a multiple of 20 px.
+    """
+    n = len(widths)
+    one = (math.ceil((px(20) + max(widths, default=0.0)) / px(40)) * px(40), row * n + px(12))
+    if one[1] > 0.5 * plane_h and n >= 4:
+        rows = (n + 1) // 2
+        first = math.ceil(max(widths[:rows]) / px(20)) * px(20)  # the second column steady too
+        two_w = math.ceil((px(20) + first + px(28) + max(widths[rows:])) / px(40)) * px(40)
+        if two_w <= 0.6 * plane_w:
+            places = [(0.0 if i < rows else first + px(28), i % rows) for i in range(n)]
+            return two_w, row * rows + px(12), places
+    return one[0], one[1], [(0.0, i) for i in range(n)]
 
 
 class PlotCanvas:
@@ -973,10 +1030,8 @@ class PlotCanvas:
         readouts = frame.readouts if frame else ()
         if self.show_readouts and readouts:
             lines = [f"{r.symbol} = {r.text}" for r in readouts]
-            longest = max(text_width(s, self.px(16) * th.text_scale) for s in lines)
-            box_w = self.px(20) + longest
-            box_w = math.ceil(box_w / self.px(40)) * self.px(40)  # steady while digits come and go
-            box_h = row * len(lines) + self.px(12)
+            widths = [text_width(s, self.px(16) * th.text_scale) for s in lines]
+            box_w, box_h, columns = readout_box_size(widths, row, self.px, h, w)
             readout_rect = self._place_readouts(first, box_w, box_h, fixed)
             left, top = readout_rect[:2]
             set_visible(self._readout_box, True)
@@ -984,7 +1039,7 @@ class PlotCanvas:
                       width=box_w, height=box_h, color=box_color, border_color=border)
             set_visible(self._readout_text, True)
             set_props(self._readout_text, text=lines, pos=np.array(
-                [[left + self.px(10), top + self.px(6) + row * (i + 0.5)] for i in range(len(lines))],
+                [[left + self.px(10) + x, top + self.px(6) + row * (i + 0.5)] for x, i in columns],
                 np.float32,
             ))
             set_props(self._readout_text, color=np.array([rgba(th.color(r.role)) for r in readouts], np.float32),

@@ -1,0 +1,125 @@
+"""Axis text over what a plane draws: tick labels on an edge over the curves, on boxes; shading under the axes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from derivlab.model import View
+from derivlab.render.canvas import (
+    DENSE_FILL_ALPHA,
+    Z_EDGE_TEXT,
+    Z_FILLS,
+    PlotCanvas,
+    readout_box_size,
+)
+from derivlab.render.pixels import rgb
+from derivlab.scenes.drawables import Curve, Fill, SceneFrame
+
+
+def saturation(pixels: np.ndarray) -> np.ndarray:
+    """max − min of the RGB channels: 0 for greys (text, the background), large for a coloured curve."""
+    rgb_ = pixels[..., :3].astype(int)
+    return rgb_.max(axis=-1) - rgb_.min(axis=-1)
+
+
+def thick_curve_along(x: float, view: View) -> Curve:
+    """A wide, strongly coloured vertical line at x, through the y tick labels when they sit there."""
+    ys = np.linspace(view.y_min, view.y_max, 50)
+    return Curve("wall", np.full_like(ys, x), ys, role="secant", width=40.0)
+
+
+def render(canvas: PlotCanvas, view: View, *drawables) -> np.ndarray:
+    canvas.set_view(view)
+    canvas.show_frame(SceneFrame(tuple(drawables)))
+    return canvas.render()
+
+
+@pytest.fixture()
+def canvas():
+    c = PlotCanvas(size=(960, 540), theme="light")
+    yield c
+    c.close()
+
+
+def test_tick_labels_on_an_edge_are_drawn_over_the_curves_on_boxes(canvas):
+    # the origin left of the view: the y axis runs along the left edge and its labels stand inside
+    view = View(2.0, 6.0, -2.0, 2.0)
+    image = render(canvas, view, thick_curve_along(2.1, view))
+    plane = canvas.main
+    assert plane._y_labels.order == Z_EDGE_TEXT and plane._y_name.order == Z_EDGE_TEXT
+    assert plane._edge_backing.visible
+    boxes = plane.axis_text_boxes()["y ticks"]
+    assert boxes
+    for left, top, right, bottom in boxes:
+        # the curve covers the label's box, but the box of the background colour (82 % opaque)
+        # over it leaves only a pale tint: no pixel there is near the curve's colour
+        inside = image[int(top) + 1:int(bottom) - 1, int(left) + 1:int(right) - 1]
+        assert saturation(inside).max() < 90
+    # and beside the labels the curve is drawn at full strength
+    x, _ = plane.data_to_canvas(2.1, 0.0)
+    column = image[:, int(x)]
+    assert saturation(column).max() > 150
+
+
+def test_tick_labels_beside_an_axis_through_the_plane_stay_under_the_curves(canvas):
+    view = View(-3.0, 3.0, -2.0, 2.0)
+    render(canvas, view, thick_curve_along(-0.1, view))
+    plane = canvas.main
+    assert plane._y_labels.order < 0 and plane._x_labels.order < 0
+    assert not plane._edge_backing.visible
+    assert plane._edge_boxes == []
+
+
+def test_x_labels_pushed_over_a_bottom_edge_axis_are_lifted(canvas):
+    # the origin below the view: the x axis runs along the bottom edge, its labels stand over it
+    view = View(-3.0, 3.0, 1.0, 5.0)
+    render(canvas, view)
+    plane = canvas.main
+    assert plane._x_labels.order == Z_EDGE_TEXT and plane._x_name.order == Z_EDGE_TEXT
+    assert plane._y_labels.order < 0  # the y axis still goes through the plane
+    assert len(plane._edge_boxes) == len(plane.axis_text_boxes()["x ticks"]) + 1  # and the x name
+
+
+def test_shading_lies_under_the_axes_and_dense_shading_backs_the_axis_text(canvas):
+    view = View(-3.0, 3.0, -2.0, 2.0)
+    xs = np.array([-3.0, 3.0])
+    light = Fill("light", xs, np.array([-2.0, -2.0]), np.array([2.0, 2.0]), role="secant", alpha=0.2)
+    render(canvas, view, light)
+    plane = canvas.main
+    assert Z_FILLS <= plane.visuals["light"].order < plane._axes.order
+    assert plane._tick_boxes == [] and not plane._backing.visible  # pale shading: the labels read on it
+    dense = Fill("dense", xs, np.array([-2.0, -2.0]), np.array([2.0, 2.0]), role="secant", alpha=DENSE_FILL_ALPHA)
+    image = render(canvas, view, dense)
+    assert plane._backing.visible
+    boxes = plane.axis_text_boxes()
+    assert len(plane._tick_boxes) == len(boxes["x ticks"]) + len(boxes["y ticks"]) + 2
+    # the axis line (85 % opaque) is drawn over the shading: its darkest pixels are near the
+    # foreground colour (sum of channel distances about 75), where shading half opaque over the
+    # axis would leave them half way to the shading's orange (about 170)
+    _, y = plane.data_to_canvas(0.0, 0.0)
+    axis_row = image[int(round(y)) - 1:int(round(y)) + 2, 40:80, :3].astype(int)
+    foreground = np.array(rgb(canvas.theme.foreground))
+    assert np.abs(axis_row - foreground).sum(axis=-1).min() < 100
+
+
+def test_readouts_fill_two_columns_in_a_short_plane():
+    px = float
+    widths = [100.0, 140.0, 90.0, 120.0, 80.0, 60.0, 110.0]
+    # a tall plane: one column of seven lines
+    w, h, places = readout_box_size(widths, 30.0, px, plane_h=1000.0, plane_w=1920.0)
+    assert h == 30.0 * 7 + 12 and w == 160.0  # 20 + 140, rounded up to 40
+    assert places == [(0.0, i) for i in range(7)]
+    # a plane 230 px tall: the box would take 222 px; in two columns it takes four rows
+    w, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=1920.0)
+    assert h == 30.0 * 4 + 12
+    first = 140.0  # the widest of the first four lines, a multiple of 20
+    assert places[:4] == [(0.0, i) for i in range(4)]
+    assert places[4:] == [(first + 28.0, i) for i in range(3)]
+    assert w >= 20 + first + 28 + 110 and w % 40 == 0
+    # too narrow a plane for two columns: one column, even if it is tall
+    _, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=400.0)
+    assert h == 30.0 * 7 + 12 and all(x == 0.0 for x, _ in places)
+    # three lines stay in one column
+    _, _, places = readout_box_size(widths[:3], 30.0, px, plane_h=50.0, plane_w=1920.0)
+    assert all(x == 0.0 for x, _ in places)
