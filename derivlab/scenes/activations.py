@@ -8,8 +8,8 @@ ReLU′ is 0 for z < 0 and 1 for z > 0 with a corner at 0.
 Through a chain of depth L the gradient is the product φ′(z₁)···φ′(z_L)
 (:mod:`derivlab.compute.gradient_flow`). The panel plots its mean over many
 chains with seeded random pre-activations against L on a log axis, beside the
-sigmoid bound (1/4)^L, the ReLU expectation (1/2)^L and the prediction
-(E|φ′(z)|)^L for independent z.
+sigmoid bound (1/4)ᴸ, the ReLU expectation (1/2)ᴸ and the prediction
+(E|φ′(z)|)ᴸ for independent z.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class ActivationsScene(Scene):
                   help="Number of layers in the chain φ′(z₁)···φ′(z_L)."),
         Parameter("distribution", "normal", kind="choice", label="Pre-activations",
                   choices=tuple(gradient_flow.DISTRIBUTIONS),
-                  help="Distribution of the pre-activations z_k: normal N(0, s²) or uniform U(−s, s)."),
+                  help="Distribution of the pre-activations zₖ: normal N(0, s²) or uniform U(−s, s)."),
         Parameter("spread", 1.0, symbol="s", label="Spread s", minimum=0.05, maximum=6.0,
                   help="Standard deviation (normal) or half-width (uniform) of the pre-activations."),
         Parameter("seed", 0, kind="integer", label="Seed", minimum=0, maximum=99999,
@@ -162,7 +162,7 @@ class ActivationsScene(Scene):
         dead = np.nonzero(mean_product == 0)[0]
         if dead.size:
             message = (f"From L = {int(dead[0]) + 1} on, every one of the {CHAINS} chains has a factor "
-                       f"{symbol}′(z_k) = 0: the gradient is exactly 0 (the dashed line is the expectation).")
+                       f"{symbol}′(zₖ) = 0: the gradient is exactly 0 (the dashed line is the expectation).")
         peak = peak_derivative(name)
         readouts = (
             Readout(f"{symbol}(z₀)", f_z0, format_number(f_z0, 6), "the activation at z₀", role="curve"),
@@ -171,8 +171,8 @@ class ActivationsScene(Scene):
             Readout(f"max {symbol}′", peak, format_number(peak, 6), "largest local derivative"),
             Readout(f"E|{symbol}′(z)|", mean_phi, format_number(mean_phi, 6), "mean size of the local derivative over the pre-activations"),
             Readout("mean |∏| at L", g_l, format_number(g_l, 4), f"mean of |{symbol}′(z₁)···{symbol}′(z_L)| over {CHAINS} chains", role="secant"),
-            Readout("(1/4)^L", 0.25**depth, format_number(0.25**depth, 4), "sigmoid bound"),
-            Readout("(1/2)^L", 0.5**depth, format_number(0.5**depth, 4), "ReLU: chance that every z_k > 0"),
+            Readout("(1/4)ᴸ", 0.25**depth, format_number(0.25**depth, 4), "sigmoid bound"),
+            Readout("(1/2)ᴸ", 0.5**depth, format_number(0.5**depth, 4), "ReLU: chance that every zₖ > 0"),
         )
         return SceneFrame(
             tuple(drawables),
@@ -215,10 +215,10 @@ class ActivationsScene(Scene):
         view = View(0.0, depth + max(1.0, 0.04 * depth), lo - 0.12 * (0.6 - lo), 0.6)
         top = view.y_max
         legend = (
-            ("legend_mean", f"—— mean of |∏ {symbol}′(z_k)|", "secant"),
-            ("legend_expected", f"– – (E|{symbol}′(z)|)^L", "tangent"),
-            ("legend_bound", "– – (1/4)^L, sigmoid bound", "text"),
-            ("legend_relu", "– – (1/2)^L, ReLU", "second"),
+            ("legend_mean", f"—— mean of |∏ {symbol}′(zₖ)|", "secant"),
+            ("legend_expected", f"– – (E|{symbol}′(z)|)ᴸ", "tangent"),
+            ("legend_bound", "– – (1/4)ᴸ, sigmoid bound", "text"),
+            ("legend_relu", "– – (1/2)ᴸ, ReLU", "second"),
             ("legend_chains", "—— single chains", "guide"),
         )
         for i, (key, text, role) in enumerate(legend):
