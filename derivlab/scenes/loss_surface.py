@@ -514,7 +514,7 @@ class LossSurfaceScene(Scene):
 
     @staticmethod
     def _loss_panel(paths: dict[str, tuple[np.ndarray, np.ndarray]], steps: int, lowest: float) -> Panel:
-        """L(θₜ) − L_min against t on a log axis, L_min the lowest loss seen (grid, paths, θ*)."""
+        """L(θₜ) − Lₘᵢₙ against t on a log axis, Lₘᵢₙ the lowest loss seen (grid, paths, θ*)."""
         drawables: list = []
         lows, highs = [], []
         for method, (_, losses) in paths.items():
@@ -535,4 +535,4 @@ class LossSurfaceScene(Scene):
         pad = 0.08 * (hi - lo)
         view = View(-0.5, steps + 0.5, lo - pad, hi + 3 * pad)
         return Panel("loss", tuple(drawables), view, title="Loss above the lowest seen, per step",
-                     x_name="t", y_name="L(θₜ) − L_min", y_log=True, size=1.0)
+                     x_name="t", y_name="L(θₜ) − Lₘᵢₙ", y_log=True, size=1.0)
