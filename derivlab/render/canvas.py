@@ -47,7 +47,8 @@ Z_FILLS = -94
 #: names and title of its plane get boxes of the background colour under them
 DENSE_FILL_ALPHA = 0.5
 #: drawing order of tick labels and axis names that lie inside a plane: over its drawables
-#: (orders 0, 1, … in a frame's order), under the legend (990 on) and the overlays (1000 on)
+#: (orders 0, 1, … in a frame's order); the legend and the overlays, drawn on the canvas after
+#: the planes, stay over it
 Z_EDGE_TEXT = 900
 
 # A Label's anchor names the side of the text that touches its point, as seen on screen;
@@ -402,8 +403,10 @@ class PlotArea:
         # of view) frame the picture: they and their axis's name are drawn over the drawables, on
         # boxes of the background colour, so that a curve running along the edge does not cross
         # out their digits. Labels beside an axis through the plane stay under the curves.
-        x_inside = x_axis_y - pad * dy < view.y_min + o.px(24) * dy  # the labels stand over the x axis
-        y_inside = anchor == "left"  # the labels stand right of the y axis
+        # an axis on the bottom edge has its labels over it, one on the top edge under it, inside
+        x_inside = x_axis_y - pad * dy < view.y_min + o.px(24) * dy or x_axis_y >= view.y_max
+        # an axis on the left edge has its labels right of it, one on the right edge left of it
+        y_inside = anchor == "left" or y_axis_x >= view.x_max
         for visual, inside in ((self._x_labels, x_inside), (self._x_name, x_inside),
                                (self._y_labels, y_inside), (self._y_name, y_inside)):
             set_order(visual, Z_EDGE_TEXT if inside else self._z_axes + 1)
@@ -552,7 +555,8 @@ class PlotArea:
                     set_visible(visual, False)
                     continue
                 set_data(visual, vertices=tris, color=rgba(th.color(drawable.role), drawable.alpha))
-                set_order(visual, Z_FILLS + order / 1000)  # over the grid and heat maps, under the axes and every line
+                # over the grid and heat maps, under the axes and every line (whatever the number of drawables)
+                set_order(visual, Z_FILLS + min(order, 3999) / 1000)
             elif isinstance(drawable, Markers):
                 pos = np.column_stack(self.local(drawable.x, drawable.y)).astype(np.float32)
                 pos = pos[np.isfinite(pos).all(axis=1)]
@@ -782,7 +786,8 @@ def readout_box_size(widths: Sequence[float], row: float, px: Callable[[float], 
     the box stays steady while digits come and go. When that column is taller than half
     the plane (a short plane stacked over others) and has four lines or more, the lines
     fill two columns, the first one taking the extra line, as long as the box stays under
-    60 % of the plane's width; the second column starts at a multiple of 20 px.
+    60 % of the plane's width; the second column starts 28 px after the first column's
+    widest line rounded up to 20 px, so that it stays put while digits change.
     """
     n = len(widths)
     one = (math.ceil((px(20) + max(widths, default=0.0)) / px(40)) * px(40), row * n + px(12))

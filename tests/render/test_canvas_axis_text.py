@@ -123,3 +123,15 @@ def test_readouts_fill_two_columns_in_a_short_plane():
     # three lines stay in one column
     _, _, places = readout_box_size(widths[:3], 30.0, px, plane_h=50.0, plane_w=1920.0)
     assert all(x == 0.0 for x, _ in places)
+
+
+@pytest.mark.parametrize(("view", "lifted", "kept"), [
+    (View(-3.0, 3.0, -5.0, -1.0), "_x_labels", "_y_labels"),  # the origin above: x axis on the top edge
+    (View(-6.0, -2.0, -2.0, 2.0), "_y_labels", "_x_labels"),  # the origin to the right: y axis on the right edge
+])
+def test_an_axis_on_the_top_or_right_edge_lifts_its_labels_too(canvas, view, lifted, kept):
+    render(canvas, view)
+    plane = canvas.main
+    assert getattr(plane, lifted).order == Z_EDGE_TEXT
+    assert getattr(plane, kept).order < 0
+    assert plane._edge_backing.visible and plane._edge_boxes

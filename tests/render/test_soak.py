@@ -39,12 +39,18 @@ def gl_objects(renderer) -> int:
 
 
 def shown_visuals(renderer) -> set[tuple[int, str]]:
-    """(plane, drawable key) of every drawable visual shown in the last frame."""
+    """(plane, drawable key) of every drawable visual shown in the last frame, and of each box backing shown."""
     def visible(visual) -> bool:  # a 3D drawable is drawn by a tuple of visuals
         return any(visible(v) for v in visual) if isinstance(visual, tuple) else bool(visual.visible)
 
-    return {(id(area), key) for area in renderer.canvas._areas() for key, visual in area.visuals.items()
-            if visible(visual)}
+    canvas = renderer.canvas
+    # by the plane's name, not the object: a new panel layout builds new planes for the same panels
+    planes = {"main": canvas.main, **canvas.panels}
+    shown = {(plane, key) for plane, area in planes.items() for key, visual in area.visuals.items()
+             if visible(visual)}
+    backings = ("_backing", "_label_backing", "_edge_backing")
+    return shown | {(plane, name) for plane, area in planes.items() for name in backings
+                    if getattr(area, name, None) is not None and visible(getattr(area, name))}
 
 
 def random_value(p, rng, current):
@@ -74,8 +80,8 @@ def test_every_scene_survives_many_changes_with_flat_memory_and_gl_objects():
             numeric = [p for p in scene.parameters if p.kind in ("real", "step", "integer") and p.name != "samples"]
             slowest = 0.0
             baseline = None
-            seen: set[tuple[int, str]] = set()  # drawables' visuals shown in the warm-up
-            late: set[tuple[int, str]] = set()  # and those first shown after it
+            seen: set[tuple[str, str]] = set()  # drawables' visuals shown in the warm-up
+            late: set[tuple[str, str]] = set()  # and those first shown after it
             for i in range(CHANGES_PER_SCENE):
                 if i == WARM_UP:
                     baseline = (resident_bytes(), gl_objects(renderer))
