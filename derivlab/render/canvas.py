@@ -40,8 +40,11 @@ DragHandler = Callable[[dict[str, float]], None]
 Rect = tuple[float, float, float, float]
 #: where the readouts' box may sit in its plane, in the order they are tried
 READOUT_CORNERS = ("top left", "top right", "bottom left", "bottom right")
-#: drawing order of shaded regions (Fill): over the grid (−100, −99) and heat maps (−95), under
-#: the axes (−90) and their tick labels, so a dense region does not tint the numbers
+#: drawing order of a plane's grid lines (minor, then major one above) and of its axes, whose
+#: tick labels and names go one above: VisPy draws larger orders later, on top
+Z_GRID, Z_AXES = -100, -90
+#: drawing order of shaded regions (Fill): over the grid and heat maps (−95), under the axes
+#: and their tick labels, so a dense region does not tint the numbers
 Z_FILLS = -94
 #: a shaded region at least this opaque is dense colour, like a heat map: the tick labels, axis
 #: names and title of its plane get boxes of the background colour under them
@@ -193,13 +196,12 @@ class PlotArea:
         self._y_name_top: float | None = None
         #: False while the frame leaves this plane out of the canvas (``SceneFrame.main_size`` 0)
         self.shown = True
-        z_grid, z_axes = -100, -90  # VisPy draws larger orders later, on top: grid and axes go first
         self._minor_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        set_order(self._minor_grid, z_grid)
+        set_order(self._minor_grid, Z_GRID)
         self._major_grid = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        set_order(self._major_grid, z_grid + 1)
+        set_order(self._major_grid, Z_GRID + 1)
         self._axes = scene.visuals.Line(parent=self.view.scene, method="gl", connect="segments")
-        set_order(self._axes, z_axes)
+        set_order(self._axes, Z_AXES)
         # VisPy's anchor_y is in a y-up frame: "bottom" hangs the text below its position on screen.
         self._x_labels = new_text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         self._y_labels = new_text(parent=self.view.scene, anchor_x="right", anchor_y="center")
@@ -207,11 +209,10 @@ class PlotArea:
         self._y_name = new_text(parent=self.view.scene, anchor_x="left", anchor_y="bottom")
         self._title = new_text(parent=self.view.scene, anchor_x="center", anchor_y="bottom")
         for label in (self._x_labels, self._y_labels, self._x_name, self._y_name, self._title):
-            set_order(label, z_axes + 1)
-        self._z_axes = z_axes
-        # On a heat map (or dense shading, DENSE_FILL_ALPHA), text sits on boxes of the background colour, or dark text vanishes
-        # on the dark end of the colour map (and light text on the light end).
-        self._on_map = False
+            set_order(label, Z_AXES + 1)
+        # On a heat map or dense shading (DENSE_FILL_ALPHA), the axis text sits on boxes of the background
+        # colour, or dark text vanishes on the dark end of the colour map (and light text on the light end).
+        self._dense = False
         self._tick_boxes: list[tuple[float, float, float, float]] = []
         self._label_boxes: list[tuple[float, float, float, float]] = []
         #: boxes (x0, y0, x1, y1) in plane coordinates around each label's text, as last shown
@@ -219,7 +220,7 @@ class PlotArea:
         #: boxes (x0, y0, x1, y1) in plane coordinates around tick labels and axis names, by kind
         self._axis_boxes: dict[str, list[tuple[float, float, float, float]]] = {}
         self._backing = scene.visuals.Mesh(parent=self.view.scene)  # under tick labels and axis names
-        set_order(self._backing, z_axes + 0.5)
+        set_order(self._backing, Z_AXES + 0.5)
         self._label_backing = scene.visuals.Mesh(parent=self.view.scene)  # under the labels, over the rest
         # under tick labels and axis names that lie inside the plane, over every drawable
         self._edge_backing = scene.visuals.Mesh(parent=self.view.scene)
@@ -316,7 +317,7 @@ class PlotArea:
         w_px, h_px = self.pixel_size()
         # everything below follows from these: a frame of an animation that leaves them alone skips it
         key = (view, w_px, h_px, th, o.pixel_scale, self.x_log, self.y_log, self.x_name, self.y_name,
-               self.title, self.origin, self._on_map)
+               self.title, self.origin, self._dense)
         if key == self._grid_key:
             return
         self._grid_key = None  # (set again at the end: a failure half way lays it all out next time)
@@ -409,20 +410,20 @@ class PlotArea:
         y_inside = anchor == "left" or y_axis_x >= view.x_max
         for visual, inside in ((self._x_labels, x_inside), (self._x_name, x_inside),
                                (self._y_labels, y_inside), (self._y_name, y_inside)):
-            set_order(visual, Z_EDGE_TEXT if inside else self._z_axes + 1)
+            set_order(visual, Z_EDGE_TEXT if inside else Z_AXES + 1)
         x_boxes, y_boxes = [*x_tick_boxes, x_name_box], [*y_tick_boxes, y_name_box]
         self._edge_boxes = (x_boxes if x_inside else []) + (y_boxes if y_inside else [])
         self._tick_boxes = ((x_boxes if not x_inside else []) + (y_boxes if not y_inside else [])
-                            if self._on_map else [])
+                            if self._dense else [])
         if self.title:
             self._set_labels(self._title, [self.title], np.array([[(view.x_min + view.x_max) / 2, view.y_max - o.px(8) * dy]]), o.font(17))
             set_props(self._title, color=rgba(th.foreground))
             set_visible(self._title, True)
-            if self._on_map:  # on a heat map the title needs its box as the tick labels do
-                half = 0.5 * (text_width(self.title, o.px(17) * th.text_scale) + o.px(8)) * dx
-                middle, below = (view.x_min + view.x_max) / 2, view.y_max - o.px(6) * dy
-                self._tick_boxes.append((middle - half, below - (o.px(17) * th.text_scale + o.px(6)) * dy,
-                                         middle + half, below))
+            if self._dense:  # on dense colour the title needs its box as the tick labels do
+                half, top, bottom = title_extent(o, self.title)
+                middle = (view.x_min + view.x_max) / 2
+                self._tick_boxes.append((middle - half * dx, view.y_max - bottom * dy,
+                                         middle + half * dx, view.y_max - top * dy))
         else:
             set_visible(self._title, False)
         self._show_backing()
@@ -521,8 +522,8 @@ class PlotArea:
         text_boxes = []  # around every label's text, in plane coordinates
         label_ends: dict[str, float] = {}  # x where each label's text ends on the right, for labels placed after it
         first_label = None
-        if dense != self._on_map:
-            self._on_map = dense
+        if dense != self._dense:
+            self._dense = dense
             self.update_grid()
         for order, drawable in enumerate(drawables):
             seen.add(drawable.key)
@@ -776,6 +777,13 @@ class PlotArea:
         left, top = map_to_root(self.view, self.owner.canvas.scene, [[0.0, 0.0]])[0]
         w, h = self.view.size
         return float(left), float(top), float(w), float(h)
+
+
+def title_extent(owner: PlotCanvas, title: str) -> tuple[float, float, float]:
+    """A plane's title box in pixels, in any plane (2D or 3D): half its width about the
+    plane's middle, and its top and bottom counted from the plane's top edge."""
+    size = owner.px(17) * owner.theme.text_scale
+    return 0.5 * text_width(title, size) + owner.px(4), owner.px(6), owner.px(8) + size * 1.3
 
 
 def readout_box_size(widths: Sequence[float], row: float, px: Callable[[float], float],
@@ -1071,7 +1079,6 @@ class PlotCanvas:
     def _overlay_obstacles(self, plane: PlotArea | SurfaceArea) -> np.ndarray:
         """(n, 4) boxes in canvas pixels that an overlay on ``plane`` must not cover: every plane's
         markers, labels and title, and the other planes' legends."""
-        th = self.theme
         hard = [np.zeros((0, 4))]
         for area in self._areas():
             if not area.shown:
@@ -1079,9 +1086,8 @@ class PlotCanvas:
             hard.append(area.overlay_obstacles())
             if area.title:
                 left, top, w, _h = area.canvas_rect()
-                half = 0.5 * text_width(area.title, self.px(17) * th.text_scale) + self.px(4)
-                hard.append(np.array([[left + w / 2 - half, top + self.px(6),
-                                       left + w / 2 + half, top + self.px(8) + self.px(17) * th.text_scale * 1.3]]))
+                half, title_top, title_bottom = title_extent(self, area.title)
+                hard.append(np.array([[left + w / 2 - half, top + title_top, left + w / 2 + half, top + title_bottom]]))
             legend = area.legend_rect() if area is not plane else None
             if legend is not None:
                 hard.append(np.array([legend]))

@@ -59,6 +59,11 @@ def triangle_holds_labels(h: float, delta_f: float, view: View) -> bool:
     return abs(h) >= across * view.width or abs(delta_f) >= up * view.height
 
 
+#: the width "Δf" needs beside the rise, as a fraction of the view's width (a 1920 px
+#: frame gives it about 100 px); nearer the edge than this it goes on the inner side
+RISE_LABEL_ROOM = 0.05
+
+
 def visible_middle(start: float, end: float, low: float, high: float) -> float | None:
     """The middle of the part of [start, end] (either order) inside [low, high], or None.
 
@@ -92,11 +97,6 @@ def _triangle_labels(a: float, h: float, f_a: float, f_ah: float, view: View) ->
         anchor = ("left", "center") if outward > 0 else ("right", "center")
         labels.append(Label("label_rise", "Δf", a + h, rise_y, role="guide", offset=(10 * outward, 0), anchor=anchor))
     return labels
-
-
-#: the width "Δf" needs beside the rise, as a fraction of the view's width (a 1920 px
-#: frame gives it about 100 px); nearer the edge than this it goes on the inner side
-RISE_LABEL_ROOM = 0.05
 
 
 class SecantScene(Scene):
