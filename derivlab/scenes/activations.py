@@ -145,7 +145,7 @@ class ActivationsScene(Scene):
             drawables.append(Curve("tangent", tx, ty, role="tangent", dashed=True, label=f"tangent at z₀, slope {symbol}′(z₀)"))
             drawables.append(Markers("point_slope", np.array([z0]), np.array([slope]), role="derivative", size=12.0))
             drawables.append(Label("label_slope", f"{symbol}′(z₀) = {slope_text}", z0, slope, role="derivative",
-                                   offset=(10, -10), anchor=("left", "bottom")))
+                                   offset=(10, -10), anchor=("left", "bottom"), backed=True))
         if f_z0 is not None:
             drawables.append(Markers("point", np.array([z0]), np.array([f_z0]), role="point", size=16.0, draggable="z0"))
 
@@ -202,30 +202,21 @@ class ActivationsScene(Scene):
 
         drawables: list = []
         for c in range(min(DRAWN_CHAINS, products.shape[0])):
-            drawables.append(Curve(f"chain_{c}", layers, log(np.abs(products[c])), role="guide", width=1.2))
+            drawables.append(Curve(f"chain_{c}", layers, log(np.abs(products[c])), role="guide", width=1.2,
+                                   label="single chains" if c == 0 else ""))
         drawables += [
-            Curve("bound", layers, log(bound), role="text", width=2.0, dashed=True),
-            Curve("relu", layers, log(relu), role="second", width=2.0, dashed=True),
-            Curve("expected", layers, log(expected), role="tangent", width=2.0, dashed=True),
-            Curve("mean", layers, log(mean_product), role="secant", width=3.5),
+            Curve("bound", layers, log(bound), role="text", width=2.0, dashed=True, label="(1/4)ᴸ, sigmoid bound"),
+            Curve("relu", layers, log(relu), role="second", width=2.0, dashed=True, label="(1/2)ᴸ, ReLU"),
+            Curve("expected", layers, log(expected), role="tangent", width=2.0, dashed=True,
+                  label=f"(E|{symbol}′(z)|)ᴸ"),
+            Curve("mean", layers, log(mean_product), role="secant", width=3.5, label=f"mean of |∏ {symbol}′(zₖ)|"),
         ]
         finite = np.concatenate([v[np.isfinite(v)] for v in (log(bound), log(relu), log(mean_product), log(expected))])
         lo = float(np.min(finite)) if finite.size else -10.0
         lo = max(min(lo, -1.0), -80.0)
         view = View(0.0, depth + max(1.0, 0.04 * depth), lo - 0.12 * (0.6 - lo), 0.6)
-        top = view.y_max
-        legend = (
-            ("legend_mean", f"—— mean of |∏ {symbol}′(zₖ)|", "secant"),
-            ("legend_expected", f"– – (E|{symbol}′(z)|)ᴸ", "tangent"),
-            ("legend_bound", "– – (1/4)ᴸ, sigmoid bound", "text"),
-            ("legend_relu", "– – (1/2)ᴸ, ReLU", "second"),
-            ("legend_chains", "—— single chains", "guide"),
-        )
-        for i, (key, text, role) in enumerate(legend):
-            drawables.append(Label(key, text, view.x_max, top, role=role, size=13.0,
-                                   offset=(-10, 10 + 22 * i), anchor=("right", "top")))
         return Panel("depth", tuple(drawables), view, title="gradient through L layers (log scale)",
-                     x_name="L", y_name="∏ φ′", y_log=True)
+                     x_name="L", y_name=f"|∏ {symbol}′|", y_log=True)
 
     def function_latex(self, values: Mapping[str, Any]) -> list[tuple[str, str]]:
         f = activation(str(values["activation"]))

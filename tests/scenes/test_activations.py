@@ -73,6 +73,17 @@ def test_depth_panel_sigmoid_under_its_bound_and_near_its_expectation():
     np.testing.assert_allclose(panel.drawable("relu").y, layers * math.log10(0.5))
 
 
+def test_depth_panel_legend_names_each_line_once():
+    """The depth panel's curves carry their own legend labels, in the activation's symbol;
+    of the drawn single chains only the first is named."""
+    panel = frame(activation="tanh").panel("depth")
+    named = {d.key: d.label for d in panel.drawables if d.label}
+    symbol = ACTIVATIONS["tanh"][1]
+    assert named == {"chain_0": "single chains", "bound": "(1/4)ᴸ, sigmoid bound", "relu": "(1/2)ᴸ, ReLU",
+                     "expected": f"(E|{symbol}′(z)|)ᴸ", "mean": f"mean of |∏ {symbol}′(zₖ)|"}
+    assert panel.y_name == f"|∏ {symbol}′|"
+
+
 def test_relu_expectation_is_one_half_per_layer_and_chains_die():
     fr = frame(activation="relu", depth=40, distribution="normal")
     assert fr.extra["mean_local_derivative"] == pytest.approx(0.5, abs=1e-6)
