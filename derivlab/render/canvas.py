@@ -793,20 +793,38 @@ def readout_box_size(widths: Sequence[float], row: float, px: Callable[[float], 
     One column of lines, ``row`` pixels apart; the width is rounded up to 40 px so that
     the box stays steady while digits come and go. When that column is taller than half
     the plane (a short plane stacked over others) and has four lines or more, the lines
-    fill two columns, the first one taking the extra line, as long as the box stays under
-    60 % of the plane's width; the second column starts 28 px after the first column's
-    widest line rounded up to 20 px, so that it stays put while digits change.
+    fill k columns of ⌈n/k⌉ rows, top to bottom and then left to right: the fewest
+    columns whose box is at most a third of the plane's height, or else the most that
+    fit, with the box under 60 % of the plane's width either way. Each column starts
+    28 px after the widest line of the one before it rounded up to 20 px, so that it
+    stays put while digits change.
     """
     n = len(widths)
-    one = (math.ceil((px(20) + max(widths, default=0.0)) / px(40)) * px(40), row * n + px(12))
-    if one[1] > 0.5 * plane_h and n >= 4:
-        rows = (n + 1) // 2
-        first = math.ceil(max(widths[:rows]) / px(20)) * px(20)  # the second column steady too
-        two_w = math.ceil((px(20) + first + px(28) + max(widths[rows:])) / px(40)) * px(40)
-        if two_w <= 0.6 * plane_w:
-            places = [(0.0 if i < rows else first + px(28), i % rows) for i in range(n)]
-            return two_w, row * rows + px(12), places
-    return one[0], one[1], [(0.0, i) for i in range(n)]
+
+    def box(columns: int) -> tuple[float, float, list[tuple[float, int]]]:
+        rows = -(-n // columns)
+        starts, x = [], 0.0
+        for c in range(columns):
+            starts.append(x)
+            x += math.ceil(max(widths[c * rows:(c + 1) * rows], default=0.0) / px(20)) * px(20) + px(28)
+        last = max(widths[(columns - 1) * rows:], default=0.0)
+        width = math.ceil((px(20) + starts[-1] + last) / px(40)) * px(40)
+        return width, row * rows + px(12), [(starts[i // rows], i % rows) for i in range(n)]
+
+    one = box(1)
+    if one[1] <= 0.5 * plane_h or n < 4:
+        return one
+    best = one
+    for columns in range(2, n + 1):
+        if -(-n // columns) == -(-n // (columns - 1)):
+            continue  # no fewer rows than with one column less
+        candidate = box(columns)
+        if candidate[0] > 0.6 * plane_w:
+            break
+        best = candidate
+        if candidate[1] <= plane_h / 3:
+            break
+    return best
 
 
 class PlotCanvas:

@@ -103,23 +103,32 @@ def test_shading_lies_under_the_axes_and_dense_shading_backs_the_axis_text(canva
     assert np.abs(axis_row - foreground).sum(axis=-1).min() < 100
 
 
-def test_readouts_fill_two_columns_in_a_short_plane():
+def test_readouts_fill_columns_in_a_short_plane():
     px = float
     widths = [100.0, 140.0, 90.0, 120.0, 80.0, 60.0, 110.0]
     # a tall plane: one column of seven lines
     w, h, places = readout_box_size(widths, 30.0, px, plane_h=1000.0, plane_w=1920.0)
     assert h == 30.0 * 7 + 12 and w == 160.0  # 20 + 140, rounded up to 40
     assert places == [(0.0, i) for i in range(7)]
-    # a plane 230 px tall: the box would take 222 px; in two columns it takes four rows
-    w, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=1920.0)
+    # a plane 400 px tall: one column would take 222 px; two columns of four rows take 132, under a third
+    w, h, places = readout_box_size(widths, 30.0, px, plane_h=400.0, plane_w=1920.0)
     assert h == 30.0 * 4 + 12
     first = 140.0  # the widest of the first four lines, a multiple of 20
     assert places[:4] == [(0.0, i) for i in range(4)]
     assert places[4:] == [(first + 28.0, i) for i in range(3)]
     assert w >= 20 + first + 28 + 110 and w % 40 == 0
+    # a plane 230 px tall: a third is 76 px, so four columns of two rows (72 px)
+    w, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=1920.0)
+    assert h == 30.0 * 2 + 12
+    starts = [0.0, 140.0 + 28, 168.0 + 120.0 + 28, 316.0 + 80.0 + 28]  # each column's widest line + 28
+    assert places == [(starts[i // 2], i % 2) for i in range(7)]
+    assert w == 560.0  # 20 + 424 + 110 = 554, rounded up to 40
     # too narrow a plane for two columns: one column, even if it is tall
     _, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=400.0)
     assert h == 30.0 * 7 + 12 and all(x == 0.0 for x, _ in places)
+    # as many columns as fit: 60 % of 560 px holds two columns (4 rows), not three
+    _, h, places = readout_box_size(widths, 30.0, px, plane_h=230.0, plane_w=560.0)
+    assert h == 30.0 * 4 + 12 and {x for x, _ in places} == {0.0, first + 28.0}
     # three lines stay in one column
     _, _, places = readout_box_size(widths[:3], 30.0, px, plane_h=50.0, plane_w=1920.0)
     assert all(x == 0.0 for x, _ in places)
