@@ -125,29 +125,64 @@ def polyline_connect(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return pos, connect
 
 
+#: the most dashes drawn on one segment of a dashed polyline
+MAX_DASHES_PER_SEGMENT = 20_000
+
+
 def dash_segments(
-    x: np.ndarray, y: np.ndarray, px_per_x: float, px_per_y: float, dash: float, gap: float
+    x: np.ndarray, y: np.ndarray, px_per_x: float, px_per_y: float, dash: float, gap: float,
+    clip: tuple[float, float, float, float] | None = None,
 ) -> np.ndarray:
-    """Segment end points that draw the polyline (x, y) dashed, dash and gap given in pixels."""
-    out: list[np.ndarray] = []
-    for i in range(len(x) - 1):
-        p0 = np.array([x[i], y[i]], dtype=np.float64)
-        p1 = np.array([x[i + 1], y[i + 1]], dtype=np.float64)
-        if not (np.isfinite(p0).all() and np.isfinite(p1).all()):
-            continue
-        delta_px = (p1 - p0) * [px_per_x, px_per_y]
-        length_px = float(np.hypot(*delta_px))
-        if length_px == 0:
-            continue
-        period = dash + gap
-        n = min(int(length_px // period) + 1, 20_000)
-        starts = np.arange(n) * period / length_px
-        ends = np.minimum(starts + dash / length_px, 1.0)
-        t = np.column_stack([starts, ends]).ravel()
-        out.append(p0 + t[:, None] * (p1 - p0))
-    if not out:
+    """Segment end points that draw the polyline (x, y) dashed, dash and gap given in pixels.
+
+    Along a segment p₀ → p₁ of length ℓ pixels, dash k runs over t ∈ [k(d + g)/ℓ,
+    min(1, (k(d + g) + d)/ℓ)] of p₀ + t(p₁ − p₀), k = 0, 1, …: the pattern starts at
+    each segment's first point. With ``clip`` = (x₀, x₁, y₀, y₁), in the coordinates of
+    x and y, only the dashes that meet that box widened on every side by its own size
+    (and a period) are made, the same ones as without it: a segment running far out of
+    the view (an iterate that diverged) costs what its visible part costs, and a pan
+    shows dashes before the frame of the new view comes.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if len(x) < 2:
         return np.zeros((0, 2), dtype=np.float32)
-    return np.concatenate(out).astype(np.float32)
+    p0 = np.column_stack([x[:-1], y[:-1]])
+    p1 = np.column_stack([x[1:], y[1:]])
+    delta = p1 - p0
+    with np.errstate(invalid="ignore", over="ignore"):
+        length_px = np.hypot(delta[:, 0] * px_per_x, delta[:, 1] * px_per_y)
+    keep = np.isfinite(p0).all(axis=1) & np.isfinite(p1).all(axis=1) & (length_px > 0) & np.isfinite(length_px)
+    p0, delta, length_px = p0[keep], delta[keep], length_px[keep]
+    period = dash + gap
+    t_in, t_out = np.zeros(len(p0)), np.ones(len(p0))
+    if clip is not None:
+        # Liang–Barsky: the part t ∈ [t_in, t_out] of each segment inside the widened box.
+        x0, x1, y0, y1 = clip
+        mx = (x1 - x0) + period / max(px_per_x, 1e-300)
+        my = (y1 - y0) + period / max(px_per_y, 1e-300)
+        for d, start, lo, hi in ((delta[:, 0], p0[:, 0], x0 - mx, x1 + mx), (delta[:, 1], p0[:, 1], y0 - my, y1 + my)):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ta, tb = (lo - start) / d, (hi - start) / d
+            still = d == 0
+            outside = still & ((start < lo) | (start > hi))
+            t_in = np.where(still, t_in, np.maximum(t_in, np.minimum(ta, tb)))
+            t_out = np.where(still, t_out, np.minimum(t_out, np.maximum(ta, tb)))
+            t_out = np.where(outside, -1.0, t_out)
+    first = np.floor(t_in * length_px / period)
+    last = np.minimum(np.floor(t_out * length_px / period), length_px // period)
+    last = np.minimum(last, first + MAX_DASHES_PER_SEGMENT - 1)
+    count = np.where(t_out >= t_in, last - first + 1, 0).astype(np.int64)
+    count = np.maximum(count, 0)
+    if count.sum() == 0:
+        return np.zeros((0, 2), dtype=np.float32)
+    segment = np.repeat(np.arange(len(p0)), count)
+    k = first[segment] + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+    starts = k * period / length_px[segment]
+    ends = np.minimum(starts + dash / length_px[segment], 1.0)
+    t = np.column_stack([starts, ends]).ravel()
+    segment = np.repeat(segment, 2)
+    return (p0[segment] + t[:, None] * delta[segment]).astype(np.float32)
 
 
 def fill_triangles(x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -213,6 +248,7 @@ class PlotArea:
         # On a heat map or dense shading (DENSE_FILL_ALPHA), the axis text sits on boxes of the background
         # colour, or dark text vanishes on the dark end of the colour map (and light text on the light end).
         self._dense = False
+        self._dash_cache: dict[str, tuple[tuple, np.ndarray]] = {}  # curve key -> (what it was made for, dashes)
         self._tick_boxes: list[tuple[float, float, float, float]] = []
         self._label_boxes: list[tuple[float, float, float, float]] = []
         #: boxes (x0, y0, x1, y1) in plane coordinates around each label's text, as last shown
@@ -507,6 +543,24 @@ class PlotArea:
                  font_size=font_size)
 
     # -- drawables -------------------------------------------------------------
+    def _dashes(self, curve: Curve, view: View, w_px: float, h_px: float) -> np.ndarray:
+        """:func:`dash_segments` of a dashed curve in this plane's view, made again only when
+        the curve, the view, the plane's size or origin, or the pixel scale changed (a
+        frame's dashed tangent usually stays as it was)."""
+        o, th = self.owner, self.owner.theme
+        x, y = np.asarray(curve.x, dtype=np.float64), np.asarray(curve.y, dtype=np.float64)
+        key = (x.tobytes(), y.tobytes(), view, w_px, h_px, self.origin, o.px(1), th.line_scale)
+        kept = self._dash_cache.get(curve.key)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        ox, oy = self.origin
+        pos = dash_segments(x - ox, y - oy, w_px / view.width, h_px / view.height,
+                            dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
+                            clip=(view.x_min - ox, view.x_max - ox, view.y_min - oy, view.y_max - oy))
+        pos.setflags(write=False)  # handed to VisPy again next frame: nobody may change it
+        self._dash_cache[curve.key] = (key, pos)
+        return pos
+
     def show(self, drawables) -> None:
         """Update each drawable's visual in place; hide the ones that went away."""
         self._drawables = tuple(drawables)
@@ -535,10 +589,7 @@ class PlotArea:
                 color = rgba(th.color(drawable.role))
                 width = o.line_width(drawable.width)
                 if drawable.dashed:
-                    pos = dash_segments(
-                        *self.local(drawable.x, drawable.y), w_px / view.width, h_px / view.height,
-                        dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
-                    )
+                    pos = self._dashes(drawable, view, w_px, h_px)
                     if len(pos) == 0:
                         set_visible(visual, False)
                         continue
@@ -606,6 +657,8 @@ class PlotArea:
         for key, visual in self.visuals.items():
             if key not in seen:
                 set_visible(visual, False)
+        for key in [k for k in self._dash_cache if k not in seen]:
+            del self._dash_cache[key]
         self._label_boxes = label_boxes
         self._text_boxes = text_boxes
         if first_label is not None:

@@ -91,6 +91,27 @@ def test_dashes_have_the_requested_pixel_lengths():
     assert np.allclose(lengths[:-1], 10) and len(lengths) == 7
 
 
+def test_dashes_clipped_to_the_view_are_the_same_dashes_near_it():
+    # a zigzag running from inside a box [-1, 1]² to 2000 away and back
+    x = np.array([0.0, 0.5, 0.7, -0.3, 0.2])
+    y = np.array([0.0, 2e3, 0.4, -0.8, -1e3])
+    whole = dash_segments(x, y, 100.0, 80.0, dash=14, gap=9)
+    clipped = dash_segments(x, y, 100.0, 80.0, dash=14, gap=9, clip=(-1.0, 1.0, -1.0, 1.0))
+    assert len(whole) > 50 * len(clipped) > 0  # the far part is not made at all
+    dashes = {tuple(d) for d in whole.reshape(-1, 4)}
+    kept = {tuple(d) for d in clipped.reshape(-1, 4)}
+    assert kept <= dashes  # the same pattern: each kept dash is a dash of the whole line
+    inside = {d for d in dashes if max(map(abs, d)) <= 1.0}
+    assert inside and inside <= kept  # and none that shows in the box is lost
+    # a segment from 10⁹ away has more dashes than are ever made on one; clipped, the last
+    # of them, in the box, are made
+    far = dash_segments(np.array([0.5, 0.5]), np.array([1e9, 0.0]), 100.0, 80.0, 14, 9, clip=(-1.0, 1.0, -1.0, 1.0))
+    assert 0 < len(far) < 100 and np.abs(far[:, 1]).min() < 0.2
+    # a segment that passes the box by, and one beside it parallel to an axis, make no dashes
+    assert len(dash_segments(np.array([5.0, 6.0, 6.0]), np.array([-9.0, 9.0, 20.0]), 100.0, 80.0, 14, 9,
+                             clip=(-1.0, 1.0, -1.0, 1.0))) == 0
+
+
 @pytest.mark.parametrize("text", ["1920", "0x0", "100000x10", "axb", "7681x4320"])
 def test_bad_sizes_are_refused(text):
     with pytest.raises(ValueError):
