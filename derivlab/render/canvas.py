@@ -22,7 +22,15 @@ from .heatmap import new_heatmap_visual, show_heatmap
 from .strokes import Stroke
 from .surface3d import SurfaceArea
 from .themes import DEFAULT_THEME, Theme, get_theme
-from .ticks import log_minor_ticks, minor_step, nice_step, power_labels, tick_labels, ticks
+from .ticks import (
+    decade_step,
+    log_minor_ticks,
+    minor_step,
+    nice_step,
+    power_labels,
+    tick_labels,
+    ticks,
+)
 from .visuals import (
     box_triangles,
     flat,
@@ -336,8 +344,7 @@ class PlotArea:
     # -- grid and axes -------------------------------------------------------
     def _axis_ticks(self, lo: float, hi: float, pixels: float, target: float, log: bool):
         if log:
-            step = max(1.0, nice_step(hi - lo, pixels, target))
-            step = float(np.ceil(step))
+            step = float(decade_step(lo, hi, pixels, target))
             major = ticks(lo, hi, step)
             minor = log_minor_ticks(lo, hi) if hi - lo <= 8 else ticks(lo, hi, 1.0)
             return step, major, minor, power_labels

@@ -25,6 +25,23 @@ def nice_step(span: float, pixels: float, target_pixels: float = 110.0) -> float
     return 10.0 * power
 
 
+def decade_step(lo: float, hi: float, pixels: float, target_pixels: float = 90.0) -> int:
+    """Decades between labelled ticks of a log₁₀ axis on [lo, hi]: 1, 2, 3, 5, 10, 20, … × 10ᵏ.
+
+    The smallest step that keeps ticks about ``target_pixels`` apart, but never so large that
+    fewer than two labelled ticks fall in the view when a smaller step would give two.
+    """
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return 1
+    raw = span * target_pixels / max(pixels, 1.0)
+    candidates = [m * 10**k for k in range(0, 4) for m in (1, 2, 3, 5)]
+    step = next((c for c in candidates if c >= raw * 0.9999999), candidates[-1])
+    while step > 1 and len(ticks(lo, hi, float(step))) < 2:
+        step = max(c for c in candidates if c < step)
+    return step
+
+
 def ticks(lo: float, hi: float, step: float) -> np.ndarray:
     """Multiples of ``step`` in [lo, hi], computed from integers so they are exact multiples."""
     first = math.ceil(lo / step)
