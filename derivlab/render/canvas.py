@@ -435,7 +435,12 @@ class PlotArea:
         for y, text in zip(ys, y_texts, strict=True):
             w_text = width(text, 15) * dx
             x0 = label_x - w_text if anchor == "right" else label_x
-            y_tick_boxes.append((x0 - o.px(2) * dx, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
+            # labels right of the axis: the box reaches back to the axis, so that a line along the
+            # tick's height shows no stub between the axis and the digits (a "1" read as "−1")
+            # (to the axis line's right side: the box is drawn over the axes and must not notch them)
+            reach = y_axis_x + 0.5 * o.line_width(1.6) * dx
+            left = min(x0 - o.px(2) * dx, reach) if anchor == "left" else x0 - o.px(2) * dx
+            y_tick_boxes.append((left, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
         x_name_w = width(self.x_name, 18) * dx
         x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
         x_name_box = (x_name_at[0] - x_name_w, x_name_at[1], x_name_at[0] + o.px(2) * dx, x_name_at[1] + name_h * dy)

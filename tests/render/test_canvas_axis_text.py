@@ -62,6 +62,22 @@ def test_tick_labels_on_an_edge_are_drawn_over_the_curves_on_boxes(canvas):
     assert saturation(column).max() > 150
 
 
+def test_a_line_along_a_tick_shows_no_stub_between_the_edge_axis_and_its_label(canvas):
+    # A horizontal line at the tick y = 1, with the y axis on the left edge and the labels right
+    # of it: were the pad between the axis and the "1" left bare, the line's stub would stand
+    # there at full strength and the label would read "−1".
+    view = View(2.0, 6.0, -2.0, 2.0)
+    xs = np.linspace(view.x_min, view.x_max, 50)
+    image = render(canvas, view, Curve("level", xs, np.ones_like(xs), role="secant", width=4.0))
+    plane = canvas.main
+    x_edge, y_row = plane.data_to_canvas(view.x_min, 1.0)
+    label = min(plane.axis_text_boxes()["y ticks"], key=lambda b: abs(0.5 * (b[1] + b[3]) - y_row))
+    stub = image[int(y_row) - 1:int(y_row) + 2, int(np.ceil(x_edge)):int(label[0]) + 4]
+    assert stub.size and saturation(stub).max() < 90
+    # past the label the line is drawn at full strength
+    assert saturation(image[int(y_row) - 1:int(y_row) + 2, int(label[2]) + 20]).max() > 150
+
+
 def test_tick_labels_beside_an_axis_through_the_plane_stay_under_the_curves(canvas):
     view = View(-3.0, 3.0, -2.0, 2.0)
     render(canvas, view, thick_curve_along(-0.1, view))
