@@ -380,6 +380,12 @@ class PlotArea:
         # Log axes have no origin: their axis lines sit on the lower and left edges.
         x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
         y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
+        # an axis on an edge is drawn half its width inside, so that the plane's clip does not cut it
+        # to a hairline (or away: a plane that fills the canvas has nothing beside it)
+        inset_x = 0.5 * o.line_width(1.6) * view.width / w_px
+        inset_y = 0.5 * o.line_width(1.6) * view.height / h_px
+        x_axis_y = float(np.clip(x_axis_y, view.y_min + inset_y, view.y_max - inset_y))
+        y_axis_x = float(np.clip(y_axis_x, view.x_min + inset_x, view.x_max - inset_x))
         axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
         set_data(self._axes, pos=axes - self.origin, color=rgba(th.foreground, 0.85), width=o.line_width(1.6))
 
@@ -453,9 +459,9 @@ class PlotArea:
         # boxes of the background colour, so that a curve running along the edge does not cross
         # out their digits. Labels beside an axis through the plane stay under the curves.
         # an axis on the bottom edge has its labels over it, one on the top edge under it, inside
-        x_inside = x_axis_y - pad * dy < view.y_min + o.px(24) * dy or x_axis_y >= view.y_max
+        x_inside = x_axis_y - pad * dy < view.y_min + o.px(24) * dy or x_axis_y >= view.y_max - inset_y
         # an axis on the left edge has its labels right of it, one on the right edge left of it
-        y_inside = anchor == "left" or y_axis_x >= view.x_max
+        y_inside = anchor == "left" or y_axis_x >= view.x_max - inset_x
         for visual, inside in ((self._x_labels, x_inside), (self._x_name, x_inside),
                                (self._y_labels, y_inside), (self._y_name, y_inside)):
             set_order(visual, Z_EDGE_TEXT if inside else Z_AXES + 1)

@@ -72,7 +72,8 @@ def test_a_line_along_a_tick_shows_no_stub_between_the_edge_axis_and_its_label(c
     plane = canvas.main
     x_edge, y_row = plane.data_to_canvas(view.x_min, 1.0)
     label = min(plane.axis_text_boxes()["y ticks"], key=lambda b: abs(0.5 * (b[1] + b[3]) - y_row))
-    stub = image[int(y_row) - 1:int(y_row) + 2, int(np.ceil(x_edge)):int(label[0]) + 4]
+    # (from past the axis line, 1.6 px wide on the edge, which the curve crosses over)
+    stub = image[int(y_row) - 1:int(y_row) + 2, int(np.ceil(x_edge)) + 2:int(label[0]) + 4]
     assert stub.size and saturation(stub).max() < 90
     # past the label the line is drawn at full strength
     assert saturation(image[int(y_row) - 1:int(y_row) + 2, int(label[2]) + 20]).max() > 150
@@ -160,3 +161,17 @@ def test_an_axis_on_the_top_or_right_edge_lifts_its_labels_too(canvas, view, lif
     assert getattr(plane, lifted).order == Z_EDGE_TEXT
     assert getattr(plane, kept).order < 0
     assert plane._edge_backing.visible and plane._edge_boxes
+
+
+def test_an_axis_on_the_plane_edge_is_drawn_inside_it_at_full_width(canvas):
+    # the origin left of and below the view: both axes run along edges; the plane's clip must
+    # not cut them to a hairline
+    view = View(2.0, 6.0, 1.0, 5.0)
+    image = render(canvas, view)
+    plane = canvas.main
+    x_edge, y_mid = plane.data_to_canvas(view.x_min, 3.3)
+    x_mid, y_edge = plane.data_to_canvas(4.3, view.y_min)
+    column = image[int(y_mid) - 3:int(y_mid) + 3, int(round(x_edge)):int(round(x_edge)) + 2, :3]
+    row = image[int(round(y_edge)) - 2:int(round(y_edge)), int(x_mid) - 3:int(x_mid) + 3, :3]
+    assert column.min(axis=-1).min(axis=1).max() < 120  # every row has a dark pixel on the left edge
+    assert row.min(axis=-1).min(axis=0).max() < 120  # every column has one on the bottom edge
