@@ -80,7 +80,8 @@ def _triangle_labels(a: float, h: float, f_a: float, f_ah: float, view: View) ->
     Each label sits at the middle of the visible part of its leg, so a large h that
     takes a + h or f(a + h) out of the view still shows it on the picture; a leg that
     is wholly outside the view has no label. "Δf" goes on the inner side of the rise
-    when the rise is near the view's edge, where the outer side has no room.
+    when the rise is near the view's edge, where the outer side has no room. When
+    f(a + h) = f(a) there is no rise to see, and the label at a + h reads "Δf = 0".
     """
     labels: list[Label] = []
     rises = f_ah >= f_a
@@ -89,13 +90,19 @@ def _triangle_labels(a: float, h: float, f_a: float, f_ah: float, view: View) ->
         anchor = ("center", "top") if rises else ("center", "bottom")
         labels.append(Label("label_run", "Δx = h", run_x, f_a, role="guide", offset=(0, 10 if rises else -10), anchor=anchor))
     rise_y = visible_middle(f_a, f_ah, view.y_min, view.y_max)
+    flat = f_ah == f_a and view.y_min <= f_a <= view.y_max  # no rise to draw: say it is zero
+    if flat:
+        rise_y = f_a
     if rise_y is not None and view.x_min <= a + h <= view.x_max:
         room = RISE_LABEL_ROOM * view.width
         outward = 1 if h > 0 else -1
         if (a + h + outward * room > view.x_max) or (a + h + outward * room < view.x_min):
             outward = -outward
         anchor = ("left", "center") if outward > 0 else ("right", "center")
-        labels.append(Label("label_rise", "Δf", a + h, rise_y, role="guide", offset=(10 * outward, 0), anchor=anchor))
+        if flat:  # beside the point, under the horizontal secant and run, not on them
+            anchor = (anchor[0], "top")
+        labels.append(Label("label_rise", "Δf = 0" if flat else "Δf", a + h, rise_y, role="guide",
+                            offset=(10 * outward, 8 if flat else 0), anchor=anchor, backed=flat))
     return labels
 
 

@@ -154,6 +154,21 @@ def test_triangle_labels_stay_on_the_visible_part_of_their_legs():
     assert rise.anchor[0] == "right" and rise.offset[0] < 0
 
 
+def test_a_secant_with_no_rise_says_delta_f_is_zero():
+    # f(x) = x² at a = −0.5, h = 1: f(a + h) = f(a) = 0.25, the secant is horizontal and the
+    # rise has no length to label; "Δf = 0" stands at a + h instead of no label at all
+    scene = get_scene("secant")
+    view = View(-2.5, 2.5, -4.0, 4.0)
+    frame = scene.compute({"f": "x^2", "a": -0.5, "h": 1.0}, view)
+    rise = frame.drawable("label_rise")
+    assert rise is not None and rise.text == "Δf = 0"
+    assert (rise.x, rise.y) == pytest.approx((0.5, 0.25))
+    assert readouts(frame)["Δf"] == 0.0
+    # any rise at all keeps the plain "Δf"
+    frame = scene.compute({"f": "x^2", "a": -0.5, "h": 1.2}, view)
+    assert frame.drawable("label_rise").text == "Δf"
+
+
 def test_visible_middle_is_the_middle_of_the_seen_part():
     from derivlab.scenes.secant import visible_middle
 
