@@ -380,16 +380,16 @@ class PlotArea:
         # Log axes have no origin: their axis lines sit on the lower and left edges.
         x_axis_y = view.y_min if self.y_log else float(np.clip(0.0, view.y_min, view.y_max))
         y_axis_x = view.x_min if self.x_log else float(np.clip(0.0, view.x_min, view.x_max))
+        dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
         # an axis on an edge is drawn half its width inside, so that the plane's clip does not cut it
         # to a hairline (or away: a plane that fills the canvas has nothing beside it)
-        inset_x = 0.5 * o.line_width(1.6) * view.width / w_px
-        inset_y = 0.5 * o.line_width(1.6) * view.height / h_px
+        axis_width = o.line_width(1.6)
+        inset_x, inset_y = 0.5 * axis_width * dx, 0.5 * axis_width * dy
         x_axis_y = float(np.clip(x_axis_y, view.y_min + inset_y, view.y_max - inset_y))
         y_axis_x = float(np.clip(y_axis_x, view.x_min + inset_x, view.x_max - inset_x))
         axes = np.array([[view.x_min, x_axis_y], [view.x_max, x_axis_y], [y_axis_x, view.y_min], [y_axis_x, view.y_max]])
-        set_data(self._axes, pos=axes - self.origin, color=rgba(th.foreground, 0.85), width=o.line_width(1.6))
+        set_data(self._axes, pos=axes - self.origin, color=rgba(th.foreground, 0.85), width=axis_width)
 
-        dx, dy = view.width / w_px, view.height / h_px  # data units per pixel
         font = o.font(15)
         pad = o.px(6)
         label_y = min(max(x_axis_y - pad * dy, view.y_min + o.px(24) * dy), view.y_max)
@@ -444,8 +444,7 @@ class PlotArea:
             # labels right of the axis: the box reaches back to the axis, so that a line along the
             # tick's height shows no stub between the axis and the digits (a "1" read as "−1")
             # (to the axis line's right side: the box is drawn over the axes and must not notch them)
-            reach = y_axis_x + 0.5 * o.line_width(1.6) * dx
-            left = min(x0 - o.px(2) * dx, reach) if anchor == "left" else x0 - o.px(2) * dx
+            left = min(x0 - o.px(2) * dx, y_axis_x + inset_x) if anchor == "left" else x0 - o.px(2) * dx
             y_tick_boxes.append((left, y - 0.5 * tick_h * dy, x0 + w_text, y + 0.5 * tick_h * dy))
         x_name_w = width(self.x_name, 18) * dx
         x_name_at = (view.x_max - pad * dx, x_axis_y + pad * dy)
@@ -572,7 +571,7 @@ class PlotArea:
         if kept is not None and kept[0] == key:
             return kept[1]
         ox, oy = self.origin
-        pos = dash_segments(x - ox, y - oy, w_px / view.width, h_px / view.height,
+        pos = dash_segments(*self.local(x, y), w_px / view.width, h_px / view.height,
                             dash=o.px(14) * th.line_scale, gap=o.px(9) * th.line_scale,
                             clip=(view.x_min - ox, view.x_max - ox, view.y_min - oy, view.y_max - oy))
         pos.setflags(write=False)  # handed to VisPy again next frame: nobody may change it

@@ -98,9 +98,8 @@ def _triangle_labels(a: float, h: float, f_a: float, f_ah: float, view: View) ->
         outward = 1 if h > 0 else -1
         if (a + h + outward * room > view.x_max) or (a + h + outward * room < view.x_min):
             outward = -outward
-        anchor = ("left", "center") if outward > 0 else ("right", "center")
-        if flat:  # beside the point, under the horizontal secant and run, not on them
-            anchor = (anchor[0], "top")
+        # with no rise, beside the point and under the horizontal secant and run, not on them
+        anchor = ("left" if outward > 0 else "right", "top" if flat else "center")
         labels.append(Label("label_rise", "Δf = 0" if flat else "Δf", a + h, rise_y, role="guide",
                             offset=(10 * outward, 8 if flat else 0), anchor=anchor, backed=flat))
     return labels
